@@ -1,0 +1,62 @@
+// poolkit/backend.h — what every backend implements.
+//
+// A backend compiles a validated Graph into an Executable; the executable runs it any number of
+// times. Backends are listed by name in a registry generated at build time (only the compiled-in
+// ones appear); nothing registers itself through static initializers.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "poolkit/graph.h"
+#include "poolkit/tensor.h"
+
+namespace poolkit {
+
+struct DeviceInfo {
+  std::string name;
+  std::string kind;     // "cpu", "discrete gpu", ...
+  std::string details;  // free text: ISA, API version, limits
+};
+
+struct Support {
+  enum class Code { yes, unsupported_parameter, unsupported_hardware } code = Code::yes;
+  std::string why;
+  explicit operator bool() const { return code == Code::yes; }
+};
+
+struct CompileOptions {
+  int threads = 0;  // 0: all cores
+};
+
+// Which implementation ran a node: "<family>__<specialization>__<schedule>" (STYLE.md 6.3).
+struct KernelChoice {
+  std::string node;
+  std::string variant;
+};
+
+class Executable {
+ public:
+  virtual ~Executable() = default;
+  // |inputs| in graph.inputs() order; returns tensors in graph.outputs() order.
+  virtual std::vector<Tensor> run(const std::vector<Tensor>& inputs) = 0;
+  virtual std::vector<KernelChoice> kernels() const = 0;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string_view name() const = 0;
+  virtual std::vector<DeviceInfo> devices() const = 0;
+  virtual Support supports(const Node& node, const Graph& graph) const = 0;
+  virtual std::unique_ptr<Executable> compile(const Graph& graph, const CompileOptions& options) = 0;
+};
+
+// The compiled-in backends, in preference order ("reference" first).
+std::vector<std::string> backend_names();
+// Throws Error{bad_input} for an unknown name, listing the known ones.
+Backend& backend(std::string_view name);
+
+}  // namespace poolkit

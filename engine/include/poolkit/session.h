@@ -1,0 +1,43 @@
+// poolkit/session.h — run a graph on a named backend.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "poolkit/backend.h"
+#include "poolkit/graph.h"
+
+namespace poolkit {
+
+using NamedTensors = std::map<std::string, Tensor, std::less<>>;
+
+struct SessionOptions {
+  int threads = 0;  // 0: all cores
+};
+
+class Session {
+ public:
+  // Checks that the backend supports every node (Error{unsupported} naming the node otherwise),
+  // then compiles.
+  Session(Graph graph, std::string_view backend_name = "reference", SessionOptions options = {});
+  ~Session();
+  Session(Session&&) noexcept;
+  Session& operator=(Session&&) noexcept;
+
+  // |inputs| must name every graph input exactly once with the declared shape and dtype;
+  // returns every graph output by name.
+  NamedTensors run(const NamedTensors& inputs);
+
+  const Graph& graph() const { return graph_; }
+  std::string_view backend_name() const { return backend_name_; }
+  std::vector<KernelChoice> kernels() const;
+
+ private:
+  Graph graph_;
+  std::string backend_name_;
+  std::unique_ptr<Executable> executable_;
+};
+
+}  // namespace poolkit

@@ -1,0 +1,88 @@
+#include "poolkit/tensor.h"
+
+#include <cstring>
+#include <limits>
+
+namespace poolkit {
+
+std::string_view dtype_name(DType dtype) { return dtype == DType::f32 ? "float32" : "int64"; }
+size_t dtype_size(DType dtype) { return dtype == DType::f32 ? 4 : 8; }
+
+void check_dtype(DType have, DType want) {
+  if (have != want) {
+    fail_bad_input("tensor has dtype " + std::string(dtype_name(have)) + ", expected " +
+                   std::string(dtype_name(want)));
+  }
+}
+
+int64_t Shape::numel() const {
+  // Bound by bytes at the widest dtype so that numel * element size never overflows either.
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max() / 8;
+  int64_t n = 1;
+  for (int64_t d : dims_) {
+    if (d < 0) fail_bad_input("shape " + str() + ": dimensions must be >= 0");
+    if (d != 0 && n > kMax / d) fail_bad_input("shape " + str() + ": element count overflows 64 bits");
+    n *= d;
+  }
+  return n;
+}
+
+std::string Shape::str() const {
+  std::string s = "[";
+  for (size_t i = 0; i < dims_.size(); ++i) {
+    if (i) s += ", ";
+    s += std::to_string(dims_[i]);
+  }
+  return s + "]";
+}
+
+Tensor Tensor::zeros(Shape shape, DType dtype) {
+  Tensor t;
+  t.numel_ = shape.numel();
+  t.shape_ = std::move(shape);
+  t.dtype_ = dtype;
+  const size_t bytes = t.nbytes();
+  try {
+    t.owned_ = std::shared_ptr<std::byte[]>(new std::byte[bytes > 0 ? bytes : 1]());
+  } catch (const std::bad_alloc&) {
+    fail_runtime("out of memory allocating a " + std::string(dtype_name(dtype)) + " tensor of shape " +
+                 t.shape_.str() + " (" + std::to_string(bytes) + " bytes)");
+  }
+  t.data_ = t.owned_.get();
+  return t;
+}
+
+Tensor Tensor::borrow(void* data, Shape shape, DType dtype) {
+  Tensor t;
+  t.numel_ = shape.numel();
+  t.shape_ = std::move(shape);
+  t.dtype_ = dtype;
+  t.data_ = static_cast<std::byte*>(data);
+  return t;
+}
+
+Tensor Tensor::from_vector(Shape shape, const std::vector<float>& values) {
+  Tensor t = zeros(std::move(shape), DType::f32);
+  if (static_cast<int64_t>(values.size()) != t.numel()) {
+    fail_bad_input("from_vector: " + std::to_string(values.size()) + " values for shape " + t.shape().str());
+  }
+  std::memcpy(t.raw(), values.data(), t.nbytes());
+  return t;
+}
+
+Tensor Tensor::from_vector(Shape shape, const std::vector<int64_t>& values) {
+  Tensor t = zeros(std::move(shape), DType::i64);
+  if (static_cast<int64_t>(values.size()) != t.numel()) {
+    fail_bad_input("from_vector: " + std::to_string(values.size()) + " values for shape " + t.shape().str());
+  }
+  std::memcpy(t.raw(), values.data(), t.nbytes());
+  return t;
+}
+
+Tensor Tensor::clone() const {
+  Tensor t = zeros(shape_, dtype_);
+  if (nbytes() > 0) std::memcpy(t.raw(), data_, nbytes());
+  return t;
+}
+
+}  // namespace poolkit
