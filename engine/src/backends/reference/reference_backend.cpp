@@ -1,0 +1,69 @@
+// The reference backend: runs each node's plain-loop kernel in graph order.
+#include <thread>
+
+#include "backends/reference/kernels.h"
+#include "graph/op_table.h"
+#include "poolkit/backend.h"
+
+namespace poolkit {
+namespace {
+
+class ReferenceExecutable final : public Executable {
+ public:
+  explicit ReferenceExecutable(const Graph& graph) : graph_(graph) {}
+
+  std::vector<Tensor> run(const std::vector<Tensor>& inputs) override {
+    std::vector<Tensor> values(graph_.values().size());
+    for (size_t i = 0; i < inputs.size(); ++i) values[static_cast<size_t>(graph_.inputs()[i])] = inputs[i];
+    for (size_t v = 0; v < values.size(); ++v) {
+      if (graph_.values()[v].source == Value::Source::constant) values[v] = graph_.constant_value(static_cast<ValueId>(v));
+    }
+    for (const Node& node : graph_.nodes()) {
+      reference::Inputs in;
+      for (ValueId id : node.inputs) in.push_back(&values[static_cast<size_t>(id)]);
+      reference::Outputs out;
+      for (ValueId id : node.outputs) {
+        const Value& v = graph_.value(id);
+        values[static_cast<size_t>(id)] = Tensor::zeros(v.shape, v.dtype);
+        out.push_back(&values[static_cast<size_t>(id)]);
+      }
+      try {
+        std::visit([&](const auto& attrs) { reference::run(attrs, in, out); }, node.attrs);
+      } catch (const Error& e) {
+        const std::string where = detail::node_where(node.name, node.kind());
+        if (std::string_view(e.what()).starts_with(where)) throw;
+        throw Error(e.kind(), where + ": " + e.what());
+      }
+    }
+    std::vector<Tensor> results;
+    for (ValueId id : graph_.outputs()) results.push_back(values[static_cast<size_t>(id)]);
+    return results;
+  }
+
+  std::vector<KernelChoice> kernels() const override {
+    std::vector<KernelChoice> k;
+    for (const Node& n : graph_.nodes()) k.push_back({n.name, op_info(n.kind()).name + "__generic__loops"});
+    return k;
+  }
+
+ private:
+  Graph graph_;
+};
+
+class ReferenceBackend final : public Backend {
+ public:
+  std::string_view name() const override { return "reference"; }
+  std::vector<DeviceInfo> devices() const override {
+    return {{"host CPU", "cpu", "plain loops, one thread (" + std::to_string(std::thread::hardware_concurrency()) + " cores present)"}};
+  }
+  Support supports(const Node&, const Graph&) const override { return {}; }  // the oracle runs everything
+  std::unique_ptr<Executable> compile(const Graph& graph, const CompileOptions&) override {
+    return std::make_unique<ReferenceExecutable>(graph);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> make_reference_backend() { return std::make_unique<ReferenceBackend>(); }
+
+}  // namespace poolkit

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian packages poolkit needs, skipping what is present (idempotent; seconds when
+# everything is installed). Run as root on Debian 12.
+set -euo pipefail
+
+packages=(
+  cmake g++ make pkg-config        # toolchain
+  catch2                           # tests (Catch2 v2)
+  nlohmann-json3-dev               # graph JSON
+  libcli11-dev                     # the poolkit command line
+  libstb-dev                       # PNG in/out for the demo
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "poolkit: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
