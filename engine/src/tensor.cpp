@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <limits>
+#include <ostream>
 
 namespace poolkit {
 
@@ -35,6 +36,8 @@ std::string Shape::str() const {
   }
   return s + "]";
 }
+
+std::ostream& operator<<(std::ostream& os, const Shape& shape) { return os << shape.str(); }
 
 Tensor Tensor::zeros(Shape shape, DType dtype) {
   Tensor t;

@@ -27,20 +27,20 @@ struct Pair {
 };
 
 struct MaxPool2dAttrs {
-  Pair kernel_size;
-  std::optional<Pair> stride;  // none: stride = kernel_size
+  Pair kernel_size{};
+  std::optional<Pair> stride{};  // none: stride = kernel_size
   Pair padding{0, 0};
   Pair dilation{1, 1};
   bool ceil_mode = false;
   bool return_indices = false;
 };
 struct AvgPool2dAttrs {
-  Pair kernel_size;
-  std::optional<Pair> stride;
+  Pair kernel_size{};
+  std::optional<Pair> stride{};
   Pair padding{0, 0};
   bool ceil_mode = false;
   bool count_include_pad = true;
-  std::optional<int64_t> divisor_override;
+  std::optional<int64_t> divisor_override{};
 };
 // (Σ|x|^p)^(1/p) over the valid taps (ONNX's formula). PyTorch computes
 // (sign(s)·relu(|s|)·kh·kw)^(1/p) with s = avg_pool2d(x^p): the same wherever x^p is
@@ -48,13 +48,13 @@ struct AvgPool2dAttrs {
 // ceil-mode overhang windows.
 struct LpPool2dAttrs {
   double norm_type = 2;
-  Pair kernel_size;
-  std::optional<Pair> stride;
+  Pair kernel_size{};
+  std::optional<Pair> stride{};
   bool ceil_mode = false;
 };
 struct MaxPool1dAttrs {
   int64_t kernel_size = 0;
-  std::optional<int64_t> stride;
+  std::optional<int64_t> stride{};
   int64_t padding = 0;
   int64_t dilation = 1;
   bool ceil_mode = false;
@@ -62,7 +62,7 @@ struct MaxPool1dAttrs {
 };
 struct AvgPool1dAttrs {
   int64_t kernel_size = 0;
-  std::optional<int64_t> stride;
+  std::optional<int64_t> stride{};
   int64_t padding = 0;
   bool ceil_mode = false;
   bool count_include_pad = true;
@@ -70,17 +70,17 @@ struct AvgPool1dAttrs {
 struct LpPool1dAttrs {
   double norm_type = 2;
   int64_t kernel_size = 0;
-  std::optional<int64_t> stride;
+  std::optional<int64_t> stride{};
   bool ceil_mode = false;
 };
 // output_size entries may be null (JSON) / nullopt: keep that input dimension, as PyTorch's None.
 using AdaptiveSize = std::array<std::optional<int64_t>, 2>;
 struct AdaptiveMaxPool2dAttrs {
-  AdaptiveSize output_size;
+  AdaptiveSize output_size{};
   bool return_indices = false;
 };
 struct AdaptiveAvgPool2dAttrs {
-  AdaptiveSize output_size;
+  AdaptiveSize output_size{};
 };
 struct GlobalMaxPoolAttrs {};
 struct GlobalAvgPoolAttrs {};
@@ -91,9 +91,9 @@ struct GlobalLpPoolAttrs {
 // rule; samples come from the optional second input (N×C×2: [w-sample, h-sample] per plane)
 // or, when it is absent, from the counter-based generator keyed by |seed|.
 struct FractionalMaxPool2dAttrs {
-  Pair kernel_size;
-  std::optional<Pair> output_size;
-  std::optional<std::array<double, 2>> output_ratio;
+  Pair kernel_size{};
+  std::optional<Pair> output_size{};
+  std::optional<std::array<double, 2>> output_ratio{};
   bool return_indices = false;
   uint64_t seed = 0;
 };
@@ -101,18 +101,18 @@ struct FractionalMaxPool2dAttrs {
 // value (negative activations weigh 0); otherwise the probability-weighted average Σa²/Σa.
 // A window whose weights sum to 0 gives 0. Padding taps are not part of the window.
 struct StochasticPool2dAttrs {
-  Pair kernel_size;
-  std::optional<Pair> stride;
+  Pair kernel_size{};
+  std::optional<Pair> stride{};
   Pair padding{0, 0};
   bool training = true;
   uint64_t seed = 0;
 };
 // Inputs [values, indices]; output_size (optional) is the full output shape or its last two dims.
 struct MaxUnpool2dAttrs {
-  Pair kernel_size;
-  std::optional<Pair> stride;
+  Pair kernel_size{};
+  std::optional<Pair> stride{};
   Pair padding{0, 0};
-  std::optional<std::vector<int64_t>> output_size;
+  std::optional<std::vector<int64_t>> output_size{};
 };
 // padding: explicit [h, w], or PyTorch's strings "valid" (no padding) and "same" (stride 1 only;
 // an odd total is split with the extra element at the end, as PyTorch does).
@@ -124,7 +124,7 @@ struct Conv2dPadding {
 };
 struct Conv2dAttrs {
   Pair stride{1, 1};
-  Conv2dPadding padding;
+  Conv2dPadding padding{};
   Pair dilation{1, 1};
   int64_t groups = 1;
 };

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <iosfwd>
 #include <memory>
 #include <span>
 #include <string>
@@ -43,6 +44,8 @@ class Shape {
  private:
   std::vector<int64_t> dims_;
 };
+
+std::ostream& operator<<(std::ostream& os, const Shape& shape);  // writes shape.str()
 
 // A dense tensor: shape, dtype and a shared buffer. Copies share the buffer (cheap handles);
 // clone() makes a deep copy.

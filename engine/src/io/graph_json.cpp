@@ -203,7 +203,7 @@ Graph Graph::from_json(std::string_view text, const std::filesystem::path& base_
     std::set<std::string> names;
     for (size_t i = 0; i < doc["nodes"].size(); ++i) {
       nodes.push_back(read_node(doc["nodes"][i], i));
-      if (!names.insert(nodes.back().name).second) fail_bad_input("name '" + nodes.back().name + "' is defined twice in the graph");
+      if (!names.insert(nodes.back().name).second || g.find(nodes.back().name)) fail_bad_input("name '" + nodes.back().name + "' is defined twice in the graph");
     }
   }
   for (size_t i : topological_order(nodes)) {
