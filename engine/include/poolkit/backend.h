@@ -50,6 +50,9 @@ class Backend {
   virtual ~Backend() = default;
   virtual std::string_view name() const = 0;
   virtual std::vector<DeviceInfo> devices() const = 0;
+  // Whether this backend has any kernel for |kind| (`poolkit ops`); supports() then decides for
+  // a concrete node (parameters, shapes, device limits).
+  virtual bool implements(OpKind kind) const = 0;
   virtual Support supports(const Node& node, const Graph& graph) const = 0;
   virtual std::unique_ptr<Executable> compile(const Graph& graph, const CompileOptions& options) = 0;
 };

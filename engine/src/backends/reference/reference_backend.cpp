@@ -56,7 +56,8 @@ class ReferenceBackend final : public Backend {
   std::vector<DeviceInfo> devices() const override {
     return {{"host CPU", "cpu", "plain loops, one thread (" + std::to_string(std::thread::hardware_concurrency()) + " cores present)"}};
   }
-  Support supports(const Node&, const Graph&) const override { return {}; }  // the oracle runs everything
+  bool implements(OpKind) const override { return true; }  // the oracle runs everything
+  Support supports(const Node&, const Graph&) const override { return {}; }
   std::unique_ptr<Executable> compile(const Graph& graph, const CompileOptions&) override {
     return std::make_unique<ReferenceExecutable>(graph);
   }

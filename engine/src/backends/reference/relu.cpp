@@ -1,0 +1,21 @@
+// relu: max(x, 0) with torch.relu's edge cases — NaN stays NaN and -0 stays -0 (both fail
+// `x < 0`), so the result matches PyTorch bit for bit.
+#include <cstddef>
+#include <span>
+
+#include "backends/reference/kernels.h"
+#include "backends/reference/planes.h"
+
+namespace poolkit::reference {
+
+void run(const ReluAttrs&, const Inputs& inputs, const Outputs& outputs) {
+  const std::span<const float> x = inputs.at(0)->data<float>();
+  const std::span<float> y = outputs.at(0)->data<float>();
+  if (x.size() != y.size()) {
+    fail_internal("relu", "output of shape " + outputs[0]->shape().str() + " for input " +
+                              inputs[0]->shape().str());
+  }
+  for (size_t i = 0; i < x.size(); ++i) y[i] = x[i] < 0.0f ? 0.0f : x[i];
+}
+
+}  // namespace poolkit::reference
