@@ -14,7 +14,7 @@ TEST_CASE("counter rng values are pinned", "[rng]") {
   CHECK(rng::bits(0xFFFFFFFF00000001ULL, 7, 0, 99) == 0xbe09722dU);
 }
 
-TEST_CASE("counter rng: uniform in [0, 1), every key word matters", "[rng]") {
+TEST_CASE("counter rng: uniform in 0 to 1, every key word matters", "[rng]") {
   std::set<uint32_t> seen;
   for (uint32_t w = 0; w < 64; ++w) {
     seen.insert(rng::bits(1, 0, 0, w));

@@ -44,7 +44,7 @@ TEST_CASE("nodes may be listed in any order", "[graph][json]") {
   CHECK(g.nodes()[1].name == "p");
 }
 
-TEST_CASE("ceil mode drops a last window that would start in the right padding", "[graph][shape]") {
+TEST_CASE("shape inference: ceil mode drops a last window starting in the right padding", "[graph][shape]") {
   // 5 wide, k2 s2 p1: plain ceil gives 4 windows, the 4th would start at 6 = in + pad: dropped.
   const Graph g = parse(R"({"inputs": {"x": {"shape": [1, 1, 5, 5]}},
     "nodes": [{"name": "p", "op": "max_pool2d", "inputs": ["x"], "kernel_size": 2, "stride": 2, "padding": 1, "ceil_mode": true}],
