@@ -48,7 +48,13 @@ struct NodeCtx {
   }
 };
 
-std::string pair_text(Pair p) { return "[" + std::to_string(p.h) + ", " + std::to_string(p.w) + "]"; }
+// Built with append rather than "[" + ...: GCC 12 reports a false -Wrestrict on that chain
+// (GCC bug 105329).
+std::string pair_text(Pair p) {
+  std::string s = "[";
+  s.append(std::to_string(p.h)).append(", ").append(std::to_string(p.w)).append("]");
+  return s;
+}
 
 void expect_pair_at_least(const NodeCtx& c, const char* param, Pair p, int64_t min) {
   c.expect_at_least(param, pair_text(p), std::min(p.h, p.w), min);
