@@ -14,7 +14,12 @@ Session::Session(Graph graph, std::string_view backend_name, SessionOptions opti
                                               std::string(backend_name) + "': " + s.why);
     }
   }
-  executable_ = b.compile(graph_, CompileOptions{options.threads});
+  for (const auto& [node, variant] : options.variants) {
+    if (!graph_.find(node) || graph_.value(*graph_.find(node)).source != Value::Source::node) {
+      fail_bad_input("variant override for unknown node '" + node + "'");
+    }
+  }
+  executable_ = b.compile(graph_, CompileOptions{options.threads, options.variants, options.device});
 }
 
 Session::~Session() = default;

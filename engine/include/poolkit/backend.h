@@ -5,6 +5,7 @@
 // ones appear); nothing registers itself through static initializers.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -29,6 +30,10 @@ struct Support {
 
 struct CompileOptions {
   int threads = 0;  // 0: all cores
+  // Node name -> variant id to use instead of the backend's own choice (`--variant`, tests that
+  // exercise every variant). A variant that does not apply to its node is an Error{unsupported}.
+  std::map<std::string, std::string> variants;
+  std::string device;  // backend-specific device choice ("" = the backend's default)
 };
 
 // Which implementation ran a node: "<family>__<specialization>__<schedule>" (STYLE.md 6.3).
@@ -54,7 +59,13 @@ class Backend {
   // a concrete node (parameters, shapes, device limits).
   virtual bool implements(OpKind kind) const = 0;
   virtual Support supports(const Node& node, const Graph& graph) const = 0;
+  // Every variant id that can run |node| (most preferred first); tests run each of them.
+  virtual std::vector<std::string> variants(const Node& node, const Graph& graph) const = 0;
   virtual std::unique_ptr<Executable> compile(const Graph& graph, const CompileOptions& options) = 0;
+  // The bandwidth roofline `poolkit bench` reports beside every number: GB/s (bytes read plus
+  // bytes written, per second) of the plainest copy of |bytes| bytes this backend can do — host
+  // memcpy by default, a vec4 copy shader on a GPU. Median of |iters| runs.
+  virtual double copy_gbytes_per_s(int64_t bytes, int iters, int threads);
 };
 
 // The compiled-in backends, in preference order ("reference" first).

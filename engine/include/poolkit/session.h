@@ -14,7 +14,9 @@ namespace poolkit {
 using NamedTensors = std::map<std::string, Tensor, std::less<>>;
 
 struct SessionOptions {
-  int threads = 0;  // 0: all cores
+  int threads = 0;                             // 0: all cores
+  std::map<std::string, std::string> variants;  // node name -> variant id override
+  std::string device;                           // backend-specific ("" = default)
 };
 
 class Session {

@@ -12,6 +12,8 @@ class ReferenceExecutable final : public Executable {
  public:
   explicit ReferenceExecutable(const Graph& graph) : graph_(graph) {}
 
+  static std::string variant_of(const Node& n) { return op_info(n.kind()).name + "__generic__loops"; }
+
   std::vector<Tensor> run(const std::vector<Tensor>& inputs) override {
     std::vector<Tensor> values(graph_.values().size());
     for (size_t i = 0; i < inputs.size(); ++i) values[static_cast<size_t>(graph_.inputs()[i])] = inputs[i];
@@ -42,7 +44,7 @@ class ReferenceExecutable final : public Executable {
 
   std::vector<KernelChoice> kernels() const override {
     std::vector<KernelChoice> k;
-    for (const Node& n : graph_.nodes()) k.push_back({n.name, op_info(n.kind()).name + "__generic__loops"});
+    for (const Node& n : graph_.nodes()) k.push_back({n.name, variant_of(n)});
     return k;
   }
 
@@ -58,7 +60,19 @@ class ReferenceBackend final : public Backend {
   }
   bool implements(OpKind) const override { return true; }  // the oracle runs everything
   Support supports(const Node&, const Graph&) const override { return {}; }
-  std::unique_ptr<Executable> compile(const Graph& graph, const CompileOptions&) override {
+  std::vector<std::string> variants(const Node& node, const Graph&) const override {
+    return {ReferenceExecutable::variant_of(node)};
+  }
+  std::unique_ptr<Executable> compile(const Graph& graph, const CompileOptions& options) override {
+    for (const auto& [node_name, variant] : options.variants) {
+      const Value& v = graph.value(*graph.find(node_name));
+      const Node& node = graph.nodes()[static_cast<size_t>(v.node)];
+      if (variant != ReferenceExecutable::variant_of(node)) {
+        throw Error(ErrorKind::unsupported, detail::node_where(node.name, node.kind()) + ": variant '" + variant +
+                                                "' does not exist on backend 'reference' (it has " +
+                                                ReferenceExecutable::variant_of(node) + ")");
+      }
+    }
     return std::make_unique<ReferenceExecutable>(graph);
   }
 };

@@ -1,0 +1,114 @@
+// Conformance: every backend other than `reference`, every variant it has, against `reference`,
+// on the PyTorch golden graphs and on seeded random graphs of every op (DESIGN.md tolerances:
+// exact for max-type values and indices, 1e-5·(1+|b|) for averaging ops, 1e-4 for conv).
+// Written once against the public API (IREE CTS style): a new backend is tested by being built.
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "poolkit/poolkit.h"
+#include "support/compare.h"
+#include "support/random_graphs.h"
+
+using namespace poolkit;
+using namespace poolkit::test;
+
+namespace {
+
+std::vector<std::string> backends_under_test() {
+  std::vector<std::string> out;
+  for (const auto& name : backend_names())
+    if (name != "reference") out.push_back(name);
+  return out;
+}
+
+// The loosest tolerance among a graph's nodes: conv upstream of a pool loosens the pool too.
+double graph_tolerance(const Graph& g) {
+  double tol = 0;
+  for (const Node& n : g.nodes()) tol = std::max(tol, tolerance_for(n.attrs));
+  return tol;
+}
+
+// Runs |graph| on |backend| once per variant combination that matters (each node's variants in
+// turn, the others left to the backend) and compares every output with |want|.
+void check_backend(const std::string& backend_name, const Graph& graph, const NamedTensors& inputs, const NamedTensors& want,
+                   const std::string& description) {
+  Backend& b = backend(backend_name);
+  for (const Node& n : graph.nodes()) {
+    if (!b.supports(n, graph)) {
+      FAIL_CHECK(backend_name << " does not support node '" << n.name << "': " << b.supports(n, graph).why << "\n" << description);
+      return;
+    }
+  }
+  std::vector<std::map<std::string, std::string>> plans{{}};
+  for (const Node& n : graph.nodes())
+    for (const auto& v : b.variants(n, graph)) plans.push_back({{n.name, v}});
+  const double tol = graph_tolerance(graph);
+  for (const auto& plan : plans) {
+    std::string plan_text;
+    for (const auto& [node, v] : plan) plan_text += node + "=" + v + " ";
+    INFO("backend " << backend_name << ", variants: " << (plan.empty() ? "(default)" : plan_text) << "\n" << description);
+    NamedTensors got;
+    try {
+      Session s(graph, backend_name, SessionOptions{0, plan, ""});
+      got = s.run(inputs);
+    } catch (const Error& e) {
+      FAIL_CHECK("error: " << e.what());
+      continue;
+    }
+    for (const auto& [name, w] : want) {
+      INFO("output '" << name << "'");
+      const double t = w.dtype() == DType::i64 ? 0.0 : tol;
+      CHECK(compare_tensors(got.at(name), w, t) == "");
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("conformance: random graphs of every op on every backend and variant", "[conformance]") {
+  const auto backends = backends_under_test();
+  if (backends.empty()) {
+    WARN("this build has only the reference backend: nothing to compare");
+    return;
+  }
+  test::RandomGraphs gen(20261122);
+  for (int round = 0; round < 12; ++round) {
+    for (int k = 0; k < kOpCount; ++k) {
+      const auto c = gen.make(static_cast<OpKind>(k));
+      const NamedTensors want = Session(c.graph, "reference").run(c.inputs);
+      for (const auto& b : backends) check_backend(b, c.graph, c.inputs, want, c.description);
+    }
+  }
+}
+
+TEST_CASE("conformance: the PyTorch golden graphs on every backend", "[conformance]") {
+  const auto backends = backends_under_test();
+  if (backends.empty()) {
+    WARN("this build has only the reference backend: nothing to compare");
+    return;
+  }
+  const std::filesystem::path dir = std::filesystem::path(POOLKIT_TEST_DATA_DIR) / "golden" / "data";
+  std::ifstream f(dir / "manifest.json");
+  REQUIRE(f);
+  const auto manifest = nlohmann::json::parse(f);
+  for (const auto& c : manifest["cases"]) {
+    const Graph g = Graph::from_json(c["graph"].dump(), dir);
+    NamedTensors in;
+    for (const auto& [name, file] : c["inputs"].items()) in[name] = load_npy(dir / file.get<std::string>());
+    const NamedTensors want = Session(g, "reference").run(in);
+    for (const auto& b : backends) check_backend(b, g, in, want, c["id"].get<std::string>() + ": " + c["graph"].dump());
+  }
+}
+
+TEST_CASE("conformance: the random generator itself makes valid graphs of every op", "[conformance]") {
+  test::RandomGraphs gen(7);
+  for (int k = 0; k < kOpCount; ++k) {
+    const auto c = gen.make(static_cast<OpKind>(k));
+    bool has = false;
+    for (const Node& n : c.graph.nodes()) has |= n.kind() == static_cast<OpKind>(k);
+    CHECK(has);
+    CHECK_NOTHROW(Session(c.graph, "reference").run(c.inputs));
+  }
+}
