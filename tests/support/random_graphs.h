@@ -135,7 +135,11 @@ class RandomGraphs {
       case OpKind::max_unpool2d: {
         const Pair k = pair(1, 3);
         const auto p = g.add("p", MaxPool2dAttrs{k, stride(), {0, 0}, {1, 1}, false, true}, {input("x", xs, false)});
-        outs = g.add("y", MaxUnpool2dAttrs{k, std::get<MaxPool2dAttrs>(g.nodes()[0].attrs).stride, {0, 0}, std::nullopt}, {p[0], p[1]});
+        // Unpool back onto the pooled plane's own size, so every index lands inside it (draws
+        // where that size is not within one stride of unpool's default are rejected and redrawn).
+        outs = g.add("y", MaxUnpool2dAttrs{k, std::get<MaxPool2dAttrs>(g.nodes()[0].attrs).stride, {0, 0},
+                                           std::vector<int64_t>{xs[xs.rank() - 2], xs[xs.rank() - 1]}},
+                     {p[0], p[1]});
         break;
       }
       case OpKind::conv2d: {
