@@ -9,6 +9,11 @@ packages=(
   nlohmann-json3-dev               # graph JSON
   libcli11-dev                     # the poolkit command line
   libstb-dev                       # PNG in/out for the demo
+  libhalide14-0-dev                # the cpu backend's kernel generators (Halide 14, AOT)
+  glslang-tools spirv-tools        # GLSL -> SPIR-V and its validator (vulkan backend)
+  libvulkan-dev                    # Vulkan headers + loader
+  mesa-vulkan-drivers              # lavapipe: a conformant CPU Vulkan driver (CI has no GPU)
+  vulkan-validationlayers          # tests run with the validation layer on
 )
 
 missing=()

@@ -1,10 +1,45 @@
 #include "poolkit/tensor.h"
 
 #include <cstring>
+#include <fstream>
 #include <limits>
+#include <new>
+#include <optional>
 #include <ostream>
+#include <string>
 
 namespace poolkit {
+
+namespace {
+
+// Memory the kernel says can still be had without swapping ("MemAvailable" in /proc/meminfo), or
+// nothing where that is unknown (wasm, other systems).
+std::optional<uint64_t> available_memory_bytes() {
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  uint64_t kib = 0;
+  std::string unit;
+  while (meminfo >> key >> kib >> unit) {
+    if (key == "MemAvailable:") return kib * 1024;
+  }
+  return std::nullopt;
+}
+
+// Linux overcommits: new[] of more memory than the machine has left can succeed, and zero-filling
+// it then gets the process OOM-killed (or takes other processes with it) instead of failing with
+// an error. So a large allocation is first checked against the memory actually available, and
+// refused as Error{runtime} ("out of memory") when it cannot fit.
+void check_allocatable(size_t bytes, const Shape& shape, DType dtype) {
+  constexpr size_t kCheckFrom = size_t{64} << 20;  // small tensors: not worth a /proc read
+  if (bytes < kCheckFrom) return;
+  const auto available = available_memory_bytes();
+  if (available && bytes > *available) {
+    fail_runtime("out of memory: a " + std::string(dtype_name(dtype)) + " tensor of shape " + shape.str() + " needs " +
+                 std::to_string(bytes) + " bytes, only " + std::to_string(*available) + " are available");
+  }
+}
+
+}  // namespace
 
 std::string_view dtype_name(DType dtype) { return dtype == DType::f32 ? "float32" : "int64"; }
 size_t dtype_size(DType dtype) { return dtype == DType::f32 ? 4 : 8; }
@@ -45,6 +80,7 @@ Tensor Tensor::zeros(Shape shape, DType dtype) {
   t.shape_ = std::move(shape);
   t.dtype_ = dtype;
   const size_t bytes = t.nbytes();
+  check_allocatable(bytes, t.shape_, dtype);
   try {
     t.owned_ = std::shared_ptr<std::byte[]>(new std::byte[bytes > 0 ? bytes : 1]());
   } catch (const std::bad_alloc&) {

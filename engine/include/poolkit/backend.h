@@ -48,6 +48,13 @@ class Executable {
   // |inputs| in graph.inputs() order; returns tensors in graph.outputs() order.
   virtual std::vector<Tensor> run(const std::vector<Tensor>& inputs) = 0;
   virtual std::vector<KernelChoice> kernels() const = 0;
+  // Device-side time per node of the last run() where the backend can measure it (Vulkan
+  // timestamp queries); empty where it cannot. `bench` reports it beside wall-clock time.
+  struct NodeTime {
+    std::string node;
+    double ms;
+  };
+  virtual std::vector<NodeTime> last_node_times() const { return {}; }
 };
 
 class Backend {

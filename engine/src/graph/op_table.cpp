@@ -75,9 +75,20 @@ Shape with_spatial(const Shape& in, std::initializer_list<int64_t> spatial) {
   return Shape(std::move(dims));
 }
 
+// Rejects window parameters whose extents leave kMaxExtent (pool_geometry.h): past that, the
+// output-size rule and the kernels' index arithmetic would overflow int64.
+void expect_axis_fits(const NodeCtx& c, int64_t in, const Axis& a, const char* axis) {
+  if (axis_fits(in, a)) return;
+  c.fail(std::string("window along ") + axis + " (kernel_size " + std::to_string(a.kernel) + ", stride " +
+         std::to_string(a.stride) + ", padding " + std::to_string(a.pad) + ", dilation " + std::to_string(a.dilation) +
+         ") over " + std::to_string(in) + " elements is too large: input + 2*padding and dilation*(kernel_size-1)+1 must be at most 2^60");
+}
+
 // Output shape of a sliding 2-D window over the last two dims of input 0.
 Shape sliding_output(const NodeCtx& c, const Window2d& w) {
   const Shape& s = c.shape(0);
+  expect_axis_fits(c, s[s.rank() - 2], w.h, "H");
+  expect_axis_fits(c, s[s.rank() - 1], w.w, "W");
   const int64_t oh = pooled_size(s[s.rank() - 2], w.h);
   const int64_t ow = pooled_size(s[s.rank() - 1], w.w);
   if (oh < 1 || ow < 1) {
@@ -89,6 +100,7 @@ Shape sliding_output(const NodeCtx& c, const Window2d& w) {
 // The same over the last dim only (1-D ops).
 Shape sliding_output_1d(const NodeCtx& c, const Window2d& w) {
   const Shape& s = c.shape(0);
+  expect_axis_fits(c, s.back(), w.w, "L");
   const int64_t ol = pooled_size(s.back(), w.w);
   if (ol < 1) {
     c.fail("output size " + std::to_string(ol) + " for input " + s.str() +
@@ -265,6 +277,11 @@ Shape adaptive_output(const NodeCtx& c, const AdaptiveSize& size) {
   const int64_t oh = size[0].value_or(s[s.rank() - 2]);
   const int64_t ow = size[1].value_or(s[s.rank() - 1]);
   if (oh < 1 || ow < 1) c.fail("parameter 'output_size' " + pair_text({oh, ow}) + ": must be >= 1");
+  // Window bounds are computed as (i + 1) * in / out: keep that product inside int64.
+  if (!adaptive_fits(s[s.rank() - 2], oh) || !adaptive_fits(s[s.rank() - 1], ow)) {
+    c.fail("parameter 'output_size' " + pair_text({oh, ow}) + " for input " + s.str() +
+           ": too large (input size * output size must be at most 2^60 on each axis)");
+  }
   return with_spatial(s, {oh, ow});
 }
 
@@ -368,15 +385,20 @@ struct OpDef<FractionalMaxPool2dAttrs> {
     } else {
       const auto r = *a.output_ratio;
       if (!(r[0] > 0 && r[0] < 1 && r[1] > 0 && r[1] < 1)) {
-        c.fail("parameter 'output_ratio' " + nlohmann::json(r).dump() + ": must be in (0, 1)");
+        c.fail("parameter 'output_ratio' " + brief(nlohmann::json(r)) + ": must be in (0, 1)");
       }
       out = {static_cast<int64_t>(static_cast<double>(ih) * r[0]), static_cast<int64_t>(static_cast<double>(iw) * r[1])};
     }
     if (out.h < 1 || out.w < 1) c.fail("output size " + pair_text(out) + " for input " + s.str() + ": must be >= 1");
-    if (out.h + a.kernel_size.h - 1 > ih || out.w + a.kernel_size.w - 1 > iw) {
+    // output + kernel - 1 <= input, written so that huge values cannot overflow.
+    if (out.h > ih || out.w > iw || a.kernel_size.h > ih - out.h + 1 || a.kernel_size.w > iw - out.w + 1) {
       c.fail("output size " + pair_text(out) + " with kernel_size " + pair_text(a.kernel_size) +
              " does not fit input " + s.str() + ": need output + kernel - 1 <= input");
     }
+    // Window starts are computed in float and truncated to int (PyTorch's rule, mirrored by
+    // every backend in 32-bit arithmetic): keep each axis where that cannot overflow.
+    constexpr int64_t kMaxAxis = int64_t{1} << 30;
+    if (ih > kMaxAxis || iw > kMaxAxis) c.fail("input " + s.str() + ": fractional pooling supports at most 2^30 rows and columns");
     if (c.in.size() == 2) {
       c.expect_dtype(1, DType::f32);
       const Shape want = s.rank() == 4 ? Shape{s[0], s[1], 2} : Shape{1, s[0], 2};
@@ -435,16 +457,34 @@ struct OpDef<MaxUnpool2dAttrs> {
     expect_pair_at_least(c, "padding", a.padding, 0);
     const Shape& s = c.shape(0);
     const int r = s.rank();
-    // PyTorch's default: (in - 1) * stride - 2 * padding + kernel.
-    const Pair def{(s[r - 2] - 1) * stride.h - 2 * a.padding.h + a.kernel_size.h,
-                   (s[r - 1] - 1) * stride.w - 2 * a.padding.w + a.kernel_size.w};
+    // PyTorch's default: (in - 1) * stride - 2 * padding + kernel, computed without overflow
+    // (all parameters are bounded by kMaxExtent first, which bounds every term).
+    const auto bounded = [&](const char* param, Pair p) {
+      if (p.h > kMaxExtent || p.w > kMaxExtent) c.fail("parameter '" + std::string(param) + "' " + pair_text(p) + ": must be at most 2^60");
+    };
+    bounded("kernel_size", a.kernel_size);
+    bounded("stride", stride);
+    bounded("padding", a.padding);
+    const auto default_size = [&](int64_t in, int64_t st, int64_t pad, int64_t k, const char* axis) {
+      int64_t v = 0;
+      if (in > 0 && __builtin_mul_overflow(in - 1, st, &v)) v = INT64_MAX;
+      if (in == 0) v = -st;
+      if (v > kMaxExtent) {
+        c.fail("output size along " + std::string(axis) + " for input " + s.str() + ", stride " + pair_text(stride) +
+               " and kernel_size " + pair_text(a.kernel_size) + " is too large (more than 2^60)");
+      }
+      return v - 2 * pad + k;
+    };
+    const Pair def{default_size(s[r - 2], stride.h, a.padding.h, a.kernel_size.h, "H"),
+                   default_size(s[r - 1], stride.w, a.padding.w, a.kernel_size.w, "W")};
     Pair out = def;
     if (a.output_size) {
       const auto& o = *a.output_size;
       if (o.size() != 2 && o.size() != static_cast<size_t>(r)) {
-        c.fail("parameter 'output_size' " + nlohmann::json(o).dump() + ": expected [H, W] or the full output shape");
+        c.fail("parameter 'output_size' " + brief(nlohmann::json(o)) + ": expected [H, W] or the full output shape");
       }
       out = {o[o.size() - 2], o[o.size() - 1]};
+      bounded("output_size", out);
       // As PyTorch: the requested size must lie within one stride of the default.
       if (out.h < def.h - stride.h || out.h > def.h + stride.h || out.w < def.w - stride.w || out.w > def.w + stride.w) {
         c.fail("parameter 'output_size' " + pair_text(out) + ": must be within one stride of the default " + pair_text(def));
@@ -485,7 +525,7 @@ struct OpDef<Conv2dAttrs> {
       c.fail("parameter 'groups' " + std::to_string(a.groups) + ": must divide input channels " + std::to_string(cin) +
              " and output channels " + std::to_string(w[0]));
     }
-    if (w[1] * a.groups != cin) {
+    if (w[1] != cin / a.groups) {
       c.fail("input '" + c.in[1]->name + "' (weight) has shape " + w.str() + ": expected " + std::to_string(cin / a.groups) +
              " input channels per group for input " + x.str() + " and groups " + std::to_string(a.groups));
     }
@@ -493,6 +533,8 @@ struct OpDef<Conv2dAttrs> {
       c.fail("input '" + c.in[2]->name + "' (bias) has shape " + c.shape(2).str() + ": expected [" + std::to_string(w[0]) + "]");
     }
     Window2d win{{w[2], a.stride.h, 0, a.dilation.h, false}, {w[3], a.stride.w, 0, a.dilation.w, false}};
+    expect_axis_fits(c, x[r - 2], win.h, "H");  // kernel and dilation (padding is checked below)
+    expect_axis_fits(c, x[r - 1], win.w, "W");
     int64_t extra_h = 0, extra_w = 0;  // total padding beyond 2 * pad ("same" may be odd)
     switch (a.padding.mode) {
       case Conv2dPadding::Mode::explicit_values:
@@ -507,6 +549,9 @@ struct OpDef<Conv2dAttrs> {
         extra_w = a.dilation.w * (w[3] - 1);
         break;
     }
+    // extra <= dilation*(kernel-1) <= 2^60 (checked above), so the sums cannot overflow.
+    expect_axis_fits(c, x[r - 2] + extra_h, win.h, "H");
+    expect_axis_fits(c, x[r - 1] + extra_w, win.w, "W");
     const int64_t oh = pooled_size(x[r - 2] + extra_h, win.h);
     const int64_t ow = pooled_size(x[r - 1] + extra_w, win.w);
     if (oh < 1 || ow < 1) {

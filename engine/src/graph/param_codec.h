@@ -19,16 +19,62 @@ namespace poolkit::detail {
 
 using json = nlohmann::json;
 
+// A JSON value as error messages quote it: compact, about 100 characters at most, with nesting
+// below 4 levels shown as [...] / {...}. (json::dump() recurses once per nesting level, so
+// quoting a value nested 100 000 deep would overflow the stack while building the message.)
+inline void brief_into(const json& v, int depth, std::string& out) {
+  constexpr size_t kLimit = 100;
+  if (v.is_array() || v.is_object()) {
+    const bool array = v.is_array();
+    if (depth >= 4 && !v.empty()) {
+      out += array ? "[...]" : "{...}";
+      return;
+    }
+    out += array ? '[' : '{';
+    bool first = true;
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      if (!first) out += ", ";
+      first = false;
+      if (out.size() > kLimit) {
+        out += "...";
+        break;
+      }
+      if (!array) out += json(it.key()).dump() + ": ";
+      brief_into(*it, depth + 1, out);
+    }
+    out += array ? ']' : '}';
+    return;
+  }
+  out += v.dump();
+}
+inline std::string brief(const json& v) {
+  std::string out;
+  brief_into(v, 0, out);
+  constexpr size_t kMax = 120;
+  if (out.size() > kMax) {
+    size_t cut = kMax;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;  // whole UTF-8 characters
+    out.resize(cut);
+    out += "...";
+  }
+  return out;
+}
+
 // Names the parameter being read in every message: "node 'p' (max_pool2d): parameter 'stride'".
 struct ParamSite {
   std::string where;  // "node 'p' (max_pool2d)"
   std::string param;
   [[noreturn]] void fail(const json& value, const std::string& expected) const {
-    fail_bad_input(where + ": parameter '" + param + "' " + value.dump() + ": expected " + expected);
+    fail_bad_input(where + ": parameter '" + param + "' " + brief(value) + ": expected " + expected);
   }
 };
 
 inline int64_t read_int(const json& v, const ParamSite& site, const std::string& expected) {
+  // An unsigned value above INT64_MAX would wrap to a negative int64 and be reported as the
+  // wrong number ("-1 must be >= 1" for 18446744073709551615): name it as written.
+  if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+    site.fail(v, expected + " (this value does not fit in 64 bits)");
+  }
   if (v.is_number_integer()) return v.get<int64_t>();
   // 3.0 is an int in spirit (JSON writers emit it); 3.5 is not.
   if (v.is_number_float()) {

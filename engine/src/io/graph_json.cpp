@@ -16,12 +16,26 @@ using json = nlohmann::json;
 
 namespace {
 
+// Graph files are text of modest size (inline constants included); 256 MiB is far beyond any real
+// graph and keeps a wrong path (/dev/zero, a huge binary) from exhausting memory or never ending.
+constexpr size_t kMaxGraphFileBytes = size_t{256} << 20;
+
 std::string read_text_file(const std::filesystem::path& file, const char* what) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) fail_bad_input(std::string(what) + " '" + file.string() + "': is a directory");
   std::ifstream in(file, std::ios::binary);
   if (!in) fail_bad_input(std::string(what) + " '" + file.string() + "': cannot open (missing or unreadable)");
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  std::string text;
+  char buffer[1 << 16];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    text.append(buffer, static_cast<size_t>(in.gcount()));
+    if (text.size() > kMaxGraphFileBytes) {
+      fail_bad_input(std::string(what) + " '" + file.string() + "': larger than " + std::to_string(kMaxGraphFileBytes >> 20) +
+                     " MiB: not a graph file");
+    }
+  }
+  if (in.bad()) fail_bad_input(std::string(what) + " '" + file.string() + "': read error");
+  return text;
 }
 
 void expect_object(const json& j, const std::string& what) {
@@ -29,15 +43,15 @@ void expect_object(const json& j, const std::string& what) {
 }
 
 Shape read_shape(const json& j, const std::string& what) {
-  if (!j.is_array()) fail_bad_input(what + ": 'shape' must be a list of ints, got " + j.dump());
+  if (!j.is_array()) fail_bad_input(what + ": 'shape' must be a list of ints, got " + detail::brief(j));
   std::vector<int64_t> dims;
   for (const auto& d : j) {
-    if (!d.is_number_integer()) fail_bad_input(what + ": 'shape' must be a list of ints, got " + j.dump());
+    if (!d.is_number_integer()) fail_bad_input(what + ": 'shape' must be a list of ints, got " + detail::brief(j));
     if (d.is_number_unsigned() && d.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
-      fail_bad_input(what + ": shape " + j.dump() + ": dimension does not fit in 64 bits");
+      fail_bad_input(what + ": shape " + detail::brief(j) + ": dimension does not fit in 64 bits");
     }
     dims.push_back(d.get<int64_t>());
-    if (dims.back() < 0) fail_bad_input(what + ": shape " + j.dump() + ": dimensions must be >= 0");
+    if (dims.back() < 0) fail_bad_input(what + ": shape " + detail::brief(j) + ": dimensions must be >= 0");
   }
   return Shape(std::move(dims));
 }
@@ -47,7 +61,7 @@ DType read_dtype(const json& obj, const std::string& what) {
   if (it == obj.end()) return DType::f32;
   if (*it == "float32") return DType::f32;
   if (*it == "int64") return DType::i64;
-  fail_bad_input(what + ": dtype " + it->dump() + " is not supported (float32 or int64)");
+  fail_bad_input(what + ": dtype " + detail::brief(*it) + " is not supported (float32 or int64)");
 }
 
 void reject_unknown_keys(const json& obj, std::initializer_list<const char*> known, const std::string& what) {
@@ -65,7 +79,10 @@ Tensor read_constant(const std::string& name, const json& spec, const std::files
   Tensor t;
   if (spec.contains("file")) {
     if (!spec["file"].is_string()) fail_bad_input(what + ": 'file' must be a string");
-    t = load_npy(base_dir / spec["file"].get<std::string>());
+    const std::string file = spec["file"].get<std::string>();
+    // A NUL would silently cut the path short at the C library ("x.npy\u0000y" opens x.npy).
+    if (file.empty() || file.find('\0') != std::string::npos) fail_bad_input(what + ": 'file' must be a non-empty path without NUL characters");
+    t = load_npy(base_dir / file);
   } else if (spec.contains("data")) {  // inline values: handy where there are no files (the browser)
     if (!spec.contains("shape")) fail_bad_input(what + ": inline 'data' needs a 'shape'");
     const Shape shape = read_shape(spec["shape"], what);
@@ -76,19 +93,30 @@ Tensor read_constant(const std::string& name, const json& spec, const std::files
     }
     t = Tensor::zeros(shape, dtype);
     for (size_t i = 0; i < data.size(); ++i) {
-      if (!data[i].is_number()) fail_bad_input(what + ": 'data' element " + std::to_string(i) + " is not a number");
-      if (dtype == DType::f32) t.data<float>()[i] = data[i].get<float>();
-      else t.data<int64_t>()[i] = data[i].get<int64_t>();
+      const json& e = data[i];
+      const std::string at = what + ": 'data' element " + std::to_string(i) + " " + detail::brief(e);
+      if (!e.is_number()) fail_bad_input(at + " is not a number");
+      if (dtype == DType::f32) {
+        // Out-of-range doubles would become inf (or, converting to int, undefined behaviour).
+        const double d = e.get<double>();
+        if (std::fabs(d) > std::numeric_limits<float>::max()) fail_bad_input(at + " does not fit in float32");
+        t.data<float>()[i] = static_cast<float>(d);
+      } else {
+        if (!e.is_number_integer() || (e.is_number_unsigned() && e.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))) {
+          fail_bad_input(at + " is not an int64");
+        }
+        t.data<int64_t>()[i] = e.get<int64_t>();
+      }
     }
     return t;
   } else {
     fail_bad_input(what + ": needs 'file' (a .npy path relative to the graph) or 'data' with 'shape'");
   }
   if (spec.contains("shape") && read_shape(spec["shape"], what) != t.shape()) {
-    fail_bad_input(what + ": file has shape " + t.shape().str() + ", graph says " + spec["shape"].dump());
+    fail_bad_input(what + ": file has shape " + t.shape().str() + ", graph says " + detail::brief(spec["shape"]));
   }
   if (spec.contains("dtype") && read_dtype(spec, what) != t.dtype()) {
-    fail_bad_input(what + ": file has dtype " + std::string(dtype_name(t.dtype())) + ", graph says " + spec["dtype"].dump());
+    fail_bad_input(what + ": file has dtype " + std::string(dtype_name(t.dtype())) + ", graph says " + detail::brief(spec["dtype"]));
   }
   return t;
 }
@@ -115,7 +143,7 @@ RawNode read_node(const json& j, size_t index) {
   const std::string where = detail::node_where(node.name, node.kind);
   if (!j.contains("inputs") || !j["inputs"].is_array()) fail_bad_input(where + ": needs 'inputs', a list of value names");
   for (const auto& in : j["inputs"]) {
-    if (!in.is_string()) fail_bad_input(where + ": 'inputs' must be a list of value names, got " + in.dump());
+    if (!in.is_string()) fail_bad_input(where + ": 'inputs' must be a list of value names, got " + detail::brief(in));
     node.inputs.push_back(in.get<std::string>());
   }
   return node;
@@ -169,15 +197,9 @@ std::vector<size_t> topological_order(const std::vector<RawNode>& nodes) {
 
 }  // namespace
 
-Graph Graph::from_json(std::string_view text, const std::filesystem::path& base_dir) {
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    std::string msg = e.what();
-    if (const auto p = msg.find("] "); p != std::string::npos) msg = msg.substr(p + 2);  // drop "[json.exception...]"
-    fail_bad_input("malformed JSON: " + msg);
-  }
+namespace {
+
+Graph from_json_document(json& doc, const std::filesystem::path& base_dir) {
   expect_object(doc, "graph");
   reject_unknown_keys(doc, {"inputs", "constants", "nodes", "outputs", "name", "description"}, "graph");
 
@@ -222,12 +244,40 @@ Graph Graph::from_json(std::string_view text, const std::filesystem::path& base_
     fail_bad_input("graph 'outputs': expected a non-empty list of value names");
   }
   for (const auto& o : doc["outputs"]) {
-    if (!o.is_string()) fail_bad_input("graph 'outputs': expected value names, got " + o.dump());
+    if (!o.is_string()) fail_bad_input("graph 'outputs': expected value names, got " + detail::brief(o));
     const auto id = g.find(o.get<std::string>());
     if (!id) fail_bad_input("graph 'outputs': unknown value '" + o.get<std::string>() + "'");
     g.output(*id);
   }
   return g;
+}
+
+}  // namespace
+
+namespace {
+
+std::string json_error_text(const json::exception& e) {
+  std::string msg = e.what();
+  if (const auto p = msg.find("] "); p != std::string::npos) msg = msg.substr(p + 2);  // drop "[json.exception...]"
+  return msg;
+}
+
+}  // namespace
+
+Graph Graph::from_json(std::string_view text, const std::filesystem::path& base_dir) {
+  json doc;
+  try {
+    doc = json::parse(text);
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers like 1e999
+    fail_bad_input("malformed JSON: " + json_error_text(e));
+  }
+  try {
+    return from_json_document(doc, base_dir);
+  } catch (const json::exception& e) {
+    // Every field is type-checked before use; this is the net under that, so that a JSON library
+    // error can never surface as a runtime failure (exit 1) instead of bad input.
+    fail_bad_input("malformed graph: " + json_error_text(e));
+  }
 }
 
 Graph Graph::load_json(const std::filesystem::path& file) {

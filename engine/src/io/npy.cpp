@@ -14,8 +14,11 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <random>
+#include <string_view>
+#include <vector>
 #include <system_error>
 
 namespace poolkit {
@@ -200,26 +203,91 @@ std::filesystem::path temp_sibling(const std::filesystem::path& file) {
 
 }  // namespace
 
-Tensor parse_npy(const std::string& bytes, const std::string& what) {
-  if (bytes.size() < kMagicSize + 2 || std::memcmp(bytes.data(), kMagic, kMagicSize) != 0) {
+namespace {
+
+// Where the bytes of a .npy come from: a string in memory, or a file read piece by piece. A file
+// is never slurped whole: its header says how many bytes the data must have, so a device such as
+// /dev/zero, a FIFO or a file far larger than its header claims is read only as far as needed.
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  // Reads up to |n| bytes into |dst|; fewer only at the end of the input.
+  virtual size_t read(char* dst, size_t n) = 0;
+  // Bytes left to read, when known up front (a string, a regular file).
+  virtual std::optional<uint64_t> remaining() const = 0;
+};
+
+class MemorySource final : public ByteSource {
+ public:
+  explicit MemorySource(std::string_view bytes) : bytes_(bytes) {}
+  size_t read(char* dst, size_t n) override {
+    const size_t k = std::min(n, bytes_.size() - pos_);
+    if (k > 0) std::memcpy(dst, bytes_.data() + pos_, k);
+    pos_ += k;
+    return k;
+  }
+  std::optional<uint64_t> remaining() const override { return bytes_.size() - pos_; }
+
+ private:
+  std::string_view bytes_;
+  size_t pos_ = 0;
+};
+
+class FileSource final : public ByteSource {
+ public:
+  FileSource(std::FILE* f, std::optional<uint64_t> size, const std::string& what) : f_(f), left_(size), what_(what) {}
+  size_t read(char* dst, size_t n) override {
+    size_t got = 0;
+    while (got < n) {
+      const size_t k = std::fread(dst + got, 1, n - got, f_);
+      if (k == 0) {
+        if (std::ferror(f_)) fail_bad_input(what_ + ": read error: " + errno_text());
+        break;
+      }
+      got += k;
+    }
+    if (left_) *left_ -= std::min<uint64_t>(*left_, got);
+    return got;
+  }
+  std::optional<uint64_t> remaining() const override { return left_; }
+
+ private:
+  std::FILE* f_;
+  std::optional<uint64_t> left_;
+  const std::string& what_;
+};
+
+// NumPy itself refuses headers above 10 000 bytes by default; 1 MiB leaves room for any shape a
+// tensor can have while keeping a hostile length field from costing memory.
+constexpr size_t kMaxHeaderBytes = size_t{1} << 20;
+
+Tensor read_npy(ByteSource& src, const std::string& what) {
+  char prefix[kMagicSize + 2 + 4];
+  const size_t got_prefix = src.read(prefix, kMagicSize + 2);
+  if (got_prefix < kMagicSize + 2 || std::memcmp(prefix, kMagic, kMagicSize) != 0) {
     fail_bad_input(what + ": not a .npy file (bad magic)");
   }
-  const int major = static_cast<unsigned char>(bytes[6]);
-  const int minor = static_cast<unsigned char>(bytes[7]);
+  const int major = static_cast<unsigned char>(prefix[6]);
+  const int minor = static_cast<unsigned char>(prefix[7]);
   if ((major != 1 && major != 2 && major != 3) || minor != 0) {
     fail_bad_input(what + ": .npy format version " + std::to_string(major) + "." + std::to_string(minor) +
                    " is not supported (expected 1.0, 2.0 or 3.0)");
   }
   const size_t len_width = major == 1 ? 2 : 4;
-  const size_t header_start = kMagicSize + 2 + len_width;
-  if (bytes.size() < header_start) fail_bad_input(what + ": truncated header");
-  const size_t header_len = read_le(bytes, kMagicSize + 2, len_width);
-  if (bytes.size() - header_start < header_len) {
+  if (src.read(prefix + kMagicSize + 2, len_width) < len_width) fail_bad_input(what + ": truncated header");
+  const std::string len_bytes(prefix, kMagicSize + 2 + len_width);
+  const size_t header_len = read_le(len_bytes, kMagicSize + 2, len_width);
+  std::string header(std::min(header_len, kMaxHeaderBytes), '\0');
+  const size_t got_header = src.read(header.data(), header.size());
+  if (got_header < header.size()) {
     fail_bad_input(what + ": truncated header (" + std::to_string(header_len) + " bytes declared, " +
-                   std::to_string(bytes.size() - header_start) + " present)");
+                   std::to_string(got_header) + " present)");
   }
-  const std::string_view header_view(bytes.data() + header_start, header_len);
-  Header h = HeaderParser(header_view, what).parse();
+  if (header_len > kMaxHeaderBytes) {
+    fail_bad_input(what + ": header of " + std::to_string(header_len) + " bytes is too large (at most " +
+                   std::to_string(kMaxHeaderBytes) + ")");
+  }
+  Header h = HeaderParser(header, what).parse();
 
   int64_t numel = 0;
   try {
@@ -228,43 +296,64 @@ Tensor parse_npy(const std::string& bytes, const std::string& what) {
     fail_bad_input(what + ": " + e.what());
   }
   const size_t item = h.dtype == FileDType::f4 ? 4 : 8;
-  const size_t data_start = header_start + header_len;
   const size_t want = static_cast<size_t>(numel) * item;  // numel() bounds this by INT64_MAX
-  const size_t have = bytes.size() - data_start;
-  if (have < want) {
+  auto truncated = [&](uint64_t have) {
     fail_bad_input(what + ": truncated data (shape " + h.shape.str() + " needs " + std::to_string(want) +
                    " bytes, " + std::to_string(have) + " present)");
-  }
-  if (have > want) {
-    fail_bad_input(what + ": " + std::to_string(have - want) + " unexpected bytes after the data of shape " +
-                   h.shape.str());
-  }
+  };
+  auto trailing = [&](const std::string& count) {
+    fail_bad_input(what + ": " + count + " unexpected bytes after the data of shape " + h.shape.str());
+  };
+  // Check the size before allocating: a header declaring a huge shape over a few bytes of data is
+  // a truncated file (bad input), not an out-of-memory condition.
+  const std::optional<uint64_t> have = src.remaining();
+  if (have && *have < want) truncated(*have);
+  if (have && *have > want) trailing(std::to_string(*have - want));
 
-  const char* src = bytes.data() + data_start;
-  if (h.dtype == FileDType::f8) {
-    Tensor t = Tensor::zeros(h.shape, DType::f32);
+  const DType dtype = h.dtype == FileDType::i8 ? DType::i64 : DType::f32;
+  Tensor t = Tensor::zeros(h.shape, dtype);
+  char one_more;
+  if (h.dtype != FileDType::f8) {
+    const size_t got = want > 0 ? src.read(static_cast<char*>(t.raw()), want) : 0;
+    if (got < want) truncated(got);
+  } else {
+    // Converted in pieces, so a <f8 file costs no more memory than its float32 result.
+    constexpr size_t kChunk = 8192;
+    std::vector<double> buffer(kChunk);
     auto out = t.data<float>();
-    for (size_t i = 0; i < out.size(); ++i) {
-      double d;
-      std::memcpy(&d, src + i * 8, 8);
-      out[i] = static_cast<float>(d);  // NumPy's astype(float32): round to nearest
+    for (size_t i = 0; i < out.size(); i += kChunk) {
+      const size_t n = std::min(kChunk, out.size() - i);
+      const size_t got = src.read(reinterpret_cast<char*>(buffer.data()), n * 8);
+      if (got < n * 8) truncated(i * 8 + got);
+      for (size_t k = 0; k < n; ++k) out[i + k] = static_cast<float>(buffer[k]);  // NumPy's astype: nearest
     }
-    return t;
   }
-  Tensor t = Tensor::zeros(h.shape, h.dtype == FileDType::f4 ? DType::f32 : DType::i64);
-  if (want > 0) std::memcpy(t.raw(), src, want);
+  if (src.read(&one_more, 1) > 0) trailing("some");
   return t;
+}
+
+}  // namespace
+
+Tensor parse_npy(const std::string& bytes, const std::string& what) {
+  MemorySource src(bytes);
+  return read_npy(src, what);
 }
 
 Tensor load_npy(const std::filesystem::path& file) {
   const std::string what = file.string();
   std::error_code ec;
   if (std::filesystem::is_directory(file, ec)) fail_bad_input(what + ": is a directory, not a .npy file");
-  std::ifstream in(file, std::ios::binary);
-  if (!in) fail_bad_input(what + ": cannot open: " + errno_text());
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) fail_bad_input(what + ": read error: " + errno_text());
-  return parse_npy(bytes, what);
+  std::FILE* f = std::fopen(file.c_str(), "rb");
+  if (!f) fail_bad_input(what + ": cannot open: " + errno_text());
+  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(f, &std::fclose);
+  // A regular file's size is known up front; a device or pipe is read only as far as needed.
+  std::optional<uint64_t> size;
+  if (std::filesystem::is_regular_file(file, ec)) {
+    const auto n = std::filesystem::file_size(file, ec);
+    if (!ec) size = n;
+  }
+  FileSource src(f, size, what);
+  return read_npy(src, what);
 }
 
 std::string serialize_npy(const Tensor& tensor) {

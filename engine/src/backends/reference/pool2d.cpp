@@ -32,17 +32,15 @@ struct MaxResult {
 };
 MaxResult max_window(const float* plane, const Planes& in, const Window2d& win, int64_t oh,
                      int64_t ow) {
-  int64_t first_h = tap(oh, 0, win.h);
-  while (first_h < 0) first_h += win.h.dilation;
-  int64_t first_w = tap(ow, 0, win.w);
-  while (first_w < 0) first_w += win.w.dilation;
-  MaxResult best{-std::numeric_limits<float>::infinity(), first_h * in.w + first_w};
-  for (int64_t kh = 0; kh < win.h.kernel; ++kh) {
+  // Only the taps inside the input are visited (valid_taps), so a kernel far larger than the
+  // input costs no more than the input itself.
+  const TapRange rows = valid_taps(oh, in.h, win.h);
+  const TapRange cols = valid_taps(ow, in.w, win.w);
+  MaxResult best{-std::numeric_limits<float>::infinity(), rows.first_nonneg * in.w + cols.first_nonneg};
+  for (int64_t kh = rows.begin; kh < rows.end; ++kh) {
     const int64_t ih = tap(oh, kh, win.h);
-    if (ih < 0 || ih >= in.h) continue;
-    for (int64_t kw = 0; kw < win.w.kernel; ++kw) {
+    for (int64_t kw = cols.begin; kw < cols.end; ++kw) {
       const int64_t iw = tap(ow, kw, win.w);
-      if (iw < 0 || iw >= in.w) continue;
       const float v = plane[ih * in.w + iw];
       if (v > best.value || std::isnan(v)) best = {v, ih * in.w + iw};
     }
@@ -80,12 +78,12 @@ float avg_window(const float* plane, const Planes& in, const Window2d& win, int6
 float lp_window(const float* plane, const Planes& in, const Window2d& win, int64_t oh, int64_t ow,
                 double p) {
   double sum = 0;
-  for (int64_t kh = 0; kh < win.h.kernel; ++kh) {
+  const TapRange rows = valid_taps(oh, in.h, win.h);
+  const TapRange cols = valid_taps(ow, in.w, win.w);
+  for (int64_t kh = rows.begin; kh < rows.end; ++kh) {
     const int64_t ih = tap(oh, kh, win.h);
-    if (ih < 0 || ih >= in.h) continue;
-    for (int64_t kw = 0; kw < win.w.kernel; ++kw) {
+    for (int64_t kw = cols.begin; kw < cols.end; ++kw) {
       const int64_t iw = tap(ow, kw, win.w);
-      if (iw < 0 || iw >= in.w) continue;
       sum += std::pow(std::fabs(static_cast<double>(plane[ih * in.w + iw])), p);
     }
   }

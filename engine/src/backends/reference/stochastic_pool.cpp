@@ -29,12 +29,13 @@ namespace {
 void gather_window(const float* plane, const Planes& in, const Window2d& win, int64_t oh,
                    int64_t ow, std::vector<float>& taps) {
   taps.clear();
-  for (int64_t kh = 0; kh < win.h.kernel; ++kh) {
+  // Only the taps inside the input (a huge kernel with matching padding costs nothing extra).
+  const TapRange rows = valid_taps(oh, in.h, win.h);
+  const TapRange cols = valid_taps(ow, in.w, win.w);
+  for (int64_t kh = rows.begin; kh < rows.end; ++kh) {
     const int64_t ih = oh * win.h.stride - win.h.pad + kh;
-    if (ih < 0 || ih >= in.h) continue;
-    for (int64_t kw = 0; kw < win.w.kernel; ++kw) {
+    for (int64_t kw = cols.begin; kw < cols.end; ++kw) {
       const int64_t iw = ow * win.w.stride - win.w.pad + kw;
-      if (iw < 0 || iw >= in.w) continue;
       taps.push_back(plane[ih * in.w + iw]);
     }
   }
