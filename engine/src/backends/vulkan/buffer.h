@@ -1,0 +1,39 @@
+// A VkBuffer with its own memory (RAII). Roles, as Kompute's: |device| buffers hold tensors the
+// shaders read and write — placed in device-local memory, and mapped for direct host access when
+// that memory is host-visible and coherent (queried, never assumed); |staging| buffers are
+// host-visible copies for devices whose device-local memory is not.
+#pragma once
+
+#include <vulkan/vulkan.h>
+
+#include <string>
+
+namespace poolkit::vulkan {
+
+class Device;
+
+class Buffer {
+ public:
+  enum class Role { device, staging };
+  // |what| names the buffer in error messages ("value 'x' [1, 3, 8, 8]"). Sizes are rounded up
+  // to 16 bytes (vec4 shaders may touch a whole last vec4; Vulkan forbids empty buffers).
+  // Throws Error{runtime} when the size exceeds the device's maxStorageBufferRange or allocation
+  // limit, or the allocation fails (VK_ERROR_OUT_OF_DEVICE_MEMORY).
+  Buffer(Device& device, VkDeviceSize bytes, Role role, const std::string& what, bool map_if_possible = true);
+  ~Buffer();
+  Buffer(const Buffer&) = delete;
+  Buffer& operator=(const Buffer&) = delete;
+
+  VkBuffer handle() const { return buffer_; }
+  VkDeviceSize size() const { return size_; }
+  void* mapped() const { return mapped_; }  // nullptr when not host-visible (or not mapped)
+
+ private:
+  Device& device_;
+  VkBuffer buffer_ = VK_NULL_HANDLE;
+  VkDeviceMemory memory_ = VK_NULL_HANDLE;
+  VkDeviceSize size_ = 0;
+  void* mapped_ = nullptr;
+};
+
+}  // namespace poolkit::vulkan

@@ -1,0 +1,207 @@
+#include "backends/vulkan/device.h"
+
+#include <algorithm>
+#include <cctype>
+#include <sstream>
+
+#include "backends/vulkan/pipeline.h"
+#include "backends/vulkan/vk_check.h"
+
+namespace poolkit::vulkan {
+namespace {
+
+std::string version_text(uint32_t v) {
+  return std::to_string(VK_API_VERSION_MAJOR(v)) + "." + std::to_string(VK_API_VERSION_MINOR(v)) + "." +
+         std::to_string(VK_API_VERSION_PATCH(v));
+}
+
+int type_rank(VkPhysicalDeviceType t) {
+  switch (t) {
+    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return 0;
+    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return 1;
+    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return 2;
+    case VK_PHYSICAL_DEVICE_TYPE_CPU: return 3;
+    default: return 4;
+  }
+}
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string mib(VkDeviceSize bytes) { return std::to_string(bytes >> 20) + " MiB"; }
+
+}  // namespace
+
+std::string PhysicalDevice::type_name() const {
+  switch (props.deviceType) {
+    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return "discrete gpu";
+    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return "integrated gpu";
+    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return "virtual gpu";
+    case VK_PHYSICAL_DEVICE_TYPE_CPU: return "cpu";
+    default: return "other";
+  }
+}
+
+std::string PhysicalDevice::details() const {
+  const VkPhysicalDeviceLimits& l = props.limits;
+  std::ostringstream os;
+  os << "device " << index << ", Vulkan " << version_text(props.apiVersion) << ", driver version "
+     << props.driverVersion << ", vendor 0x" << std::hex << props.vendorID << std::dec << "\n"
+     << "    workgroup size max " << l.maxComputeWorkGroupSize[0] << "x" << l.maxComputeWorkGroupSize[1] << "x"
+     << l.maxComputeWorkGroupSize[2] << " (" << l.maxComputeWorkGroupInvocations << " invocations), count max "
+     << l.maxComputeWorkGroupCount[0] << "x" << l.maxComputeWorkGroupCount[1] << "x" << l.maxComputeWorkGroupCount[2]
+     << ", shared memory " << l.maxComputeSharedMemorySize << " B\n"
+     << "    storage buffer range " << mib(l.maxStorageBufferRange) << ", max allocation " << mib(max_allocation)
+     << ", push constants " << l.maxPushConstantsSize << " B, subgroup size " << subgroup_size << "\n"
+     << "    memory heaps:";
+  for (uint32_t h = 0; h < memory.memoryHeapCount; ++h) {
+    os << (h ? "," : "") << " " << mib(memory.memoryHeaps[h].size)
+       << ((memory.memoryHeaps[h].flags & VK_MEMORY_HEAP_DEVICE_LOCAL_BIT) ? " device-local" : " host");
+  }
+  os << "\n    fp16 arithmetic " << (fp16 ? "yes" : "no") << ", int8 arithmetic " << (int8 ? "yes" : "no")
+     << ", 16-bit storage " << (storage16 ? "yes" : "no") << ", 8-bit storage " << (storage8 ? "yes" : "no")
+     << ", timestamps " << (timestamp_bits ? std::to_string(timestamp_bits) + " bits, " : "none")
+     << (timestamp_bits ? std::to_string(l.timestampPeriod) + " ns/tick" : "");
+  if (queue_family < 0) os << "\n    (unusable: no compute queue)";
+  if (props.apiVersion < VK_API_VERSION_1_1) os << "\n    (unusable: poolkit needs Vulkan 1.1)";
+  return os.str();
+}
+
+std::vector<PhysicalDevice> query_physical_devices(const Instance& instance) {
+  std::vector<PhysicalDevice> out;
+  int index = 0;
+  for (VkPhysicalDevice pd : instance.physical_devices()) {
+    PhysicalDevice d;
+    d.handle = pd;
+    d.index = index++;
+    VkPhysicalDeviceSubgroupProperties subgroup{};
+    subgroup.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES;
+    VkPhysicalDeviceMaintenance3Properties m3{};
+    m3.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_3_PROPERTIES;
+    m3.pNext = &subgroup;
+    VkPhysicalDeviceProperties2 props2{};
+    props2.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2;
+    props2.pNext = &m3;
+    vkGetPhysicalDeviceProperties(pd, &d.props);
+    if (d.props.apiVersion >= VK_API_VERSION_1_1) {
+      vkGetPhysicalDeviceProperties2(pd, &props2);
+      d.subgroup_size = subgroup.subgroupSize;
+      d.max_allocation = m3.maxMemoryAllocationSize;
+      VkPhysicalDeviceShaderFloat16Int8Features f16{};
+      f16.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES;
+      VkPhysicalDevice8BitStorageFeatures s8{};
+      s8.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_8BIT_STORAGE_FEATURES;
+      s8.pNext = &f16;
+      VkPhysicalDevice16BitStorageFeatures s16{};
+      s16.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES;
+      s16.pNext = &s8;
+      VkPhysicalDeviceFeatures2 f2{};
+      f2.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2;
+      f2.pNext = &s16;
+      vkGetPhysicalDeviceFeatures2(pd, &f2);
+      d.fp16 = f16.shaderFloat16;
+      d.int8 = f16.shaderInt8;
+      d.storage16 = s16.storageBuffer16BitAccess;
+      d.storage8 = s8.storageBuffer8BitAccess;
+    } else {
+      d.max_allocation = d.props.limits.maxStorageBufferRange;
+    }
+    vkGetPhysicalDeviceMemoryProperties(pd, &d.memory);
+    uint32_t nq = 0;
+    vkGetPhysicalDeviceQueueFamilyProperties(pd, &nq, nullptr);
+    std::vector<VkQueueFamilyProperties> families(nq);
+    vkGetPhysicalDeviceQueueFamilyProperties(pd, &nq, families.data());
+    for (uint32_t q = 0; q < nq; ++q) {
+      if (families[q].queueFlags & VK_QUEUE_COMPUTE_BIT) {
+        d.queue_family = static_cast<int>(q);
+        d.timestamp_bits = families[q].timestampValidBits;
+        break;
+      }
+    }
+    out.push_back(d);
+  }
+  return out;
+}
+
+const PhysicalDevice& choose_physical_device(const std::vector<PhysicalDevice>& devices, const std::string& choice) {
+  std::string names;
+  for (const auto& d : devices) names += (names.empty() ? "" : ", ") + std::to_string(d.index) + ": " + d.props.deviceName;
+  if (devices.empty()) fail_runtime("no Vulkan device found (the Vulkan driver lists none)");
+  const PhysicalDevice* best = nullptr;
+  const bool by_index = !choice.empty() && std::all_of(choice.begin(), choice.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  for (const auto& d : devices) {
+    if (by_index) {
+      if (std::to_string(d.index) == choice) best = &d;
+      continue;
+    }
+    if (!choice.empty() && lower(d.props.deviceName).find(lower(choice)) == std::string::npos) continue;
+    if (!d.usable()) continue;
+    if (!best || type_rank(d.props.deviceType) < type_rank(best->props.deviceType)) best = &d;
+  }
+  if (!best) {
+    fail_runtime(choice.empty() ? "no usable Vulkan device (Vulkan 1.1 with a compute queue) among: " + names
+                                : "no Vulkan device matches --device '" + choice + "' (devices: " + names + ")");
+  }
+  if (!best->usable()) {
+    fail_runtime("Vulkan device '" + std::string(best->props.deviceName) + "' is unusable (poolkit needs Vulkan 1.1 and a compute queue)");
+  }
+  return *best;
+}
+
+Device::Device(const Instance& instance, const PhysicalDevice& physical) : physical_(physical) {
+  (void)instance;
+  const float priority = 1.0f;
+  VkDeviceQueueCreateInfo queue_info{};
+  queue_info.sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO;
+  queue_info.queueFamilyIndex = queue_family();
+  queue_info.queueCount = 1;
+  queue_info.pQueuePriorities = &priority;
+  VkDeviceCreateInfo info{};
+  info.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO;
+  info.queueCreateInfoCount = 1;
+  info.pQueueCreateInfos = &queue_info;
+  vk_check(vkCreateDevice(physical_.handle, &info, nullptr, &device_), "vkCreateDevice");
+  vkGetDeviceQueue(device_, queue_family(), 0, &queue_);
+  const VkMemoryPropertyFlags direct = VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT | VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
+                                       VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+  // Unified when the first device-local type (the one buffers would get) is host-visible too.
+  for (uint32_t t = 0; t < physical_.memory.memoryTypeCount; ++t) {
+    const VkMemoryPropertyFlags f = physical_.memory.memoryTypes[t].propertyFlags;
+    if (f & VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT) {
+      unified_ = (f & direct) == direct;
+      break;
+    }
+  }
+  try {
+    pipelines_ = std::make_unique<PipelineCache>(*this);
+  } catch (...) {
+    vkDestroyDevice(device_, nullptr);
+    throw;
+  }
+}
+
+Device::~Device() {
+  if (device_ != VK_NULL_HANDLE) vkDeviceWaitIdle(device_);
+  pipelines_.reset();
+  vkDestroyDevice(device_, nullptr);
+}
+
+int Device::memory_type(uint32_t type_bits, VkMemoryPropertyFlags required, VkMemoryPropertyFlags preferred) const {
+  int best = -1;
+  int best_score = -1;
+  for (uint32_t t = 0; t < physical_.memory.memoryTypeCount; ++t) {
+    if (!(type_bits & (1u << t))) continue;
+    const VkMemoryPropertyFlags f = physical_.memory.memoryTypes[t].propertyFlags;
+    if ((f & required) != required) continue;
+    const int score = __builtin_popcount(f & preferred);
+    if (score > best_score) {
+      best = static_cast<int>(t);
+      best_score = score;
+    }
+  }
+  return best;
+}
+
+}  // namespace poolkit::vulkan

@@ -1,0 +1,905 @@
+// The `vulkan` backend: plans a graph onto the shaders of shaders/ (one variant per node, a
+// fused conv2d -> relu -> max_pool2d where the graph allows), places one buffer per value,
+// records one command buffer for the whole run (barriers from tracked buffer use, timestamps per
+// node) and resubmits it on every run() — record once, run many (Kompute's Sequence).
+//
+// Nothing Vulkan is touched until first use: make_vulkan_backend() cannot fail, and a machine
+// without a driver or device learns so from devices() / compile() as an Error{runtime}.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+
+#include "backends/vulkan/buffer.h"
+#include "backends/vulkan/device.h"
+#include "backends/vulkan/instance.h"
+#include "backends/vulkan/pipeline.h"
+#include "backends/vulkan/recorder.h"
+#include "backends/vulkan/shader_table.h"
+#include "backends/vulkan/vk_check.h"
+#include "graph/fractional_intervals.h"
+#include "graph/op_table.h"
+#include "graph/pool_geometry.h"
+#include "poolkit/backend.h"
+
+#include "adaptive_pool2d_interface.h"
+#include "conv2d_interface.h"
+#include "fractional_max_pool2d_interface.h"
+#include "global_pool_interface.h"
+#include "max_unpool2d_interface.h"
+#include "pool2d_interface.h"
+#include "relu_interface.h"
+#include "stochastic_pool2d_interface.h"
+
+namespace poolkit {
+namespace vulkan {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Small RAII handles used only here.
+
+class CommandPool {
+ public:
+  explicit CommandPool(Device& d) : device_(d.handle()) {
+    VkCommandPoolCreateInfo info{};
+    info.sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO;
+    info.queueFamilyIndex = d.queue_family();
+    vk_check(vkCreateCommandPool(device_, &info, nullptr, &pool_), "vkCreateCommandPool");
+  }
+  ~CommandPool() { vkDestroyCommandPool(device_, pool_, nullptr); }
+  CommandPool(const CommandPool&) = delete;
+  CommandPool& operator=(const CommandPool&) = delete;
+  VkCommandPool handle() const { return pool_; }
+
+ private:
+  VkDevice device_;
+  VkCommandPool pool_ = VK_NULL_HANDLE;
+};
+
+class Fence {
+ public:
+  explicit Fence(Device& d) : device_(d.handle()) {
+    VkFenceCreateInfo info{};
+    info.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO;
+    vk_check(vkCreateFence(device_, &info, nullptr, &fence_), "vkCreateFence");
+  }
+  ~Fence() { vkDestroyFence(device_, fence_, nullptr); }
+  Fence(const Fence&) = delete;
+  Fence& operator=(const Fence&) = delete;
+  VkFence handle() const { return fence_; }
+
+ private:
+  VkDevice device_;
+  VkFence fence_ = VK_NULL_HANDLE;
+};
+
+class QueryPool {
+ public:
+  QueryPool(Device& d, uint32_t count) : device_(d.handle()), count_(count) {
+    VkQueryPoolCreateInfo info{};
+    info.sType = VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO;
+    info.queryType = VK_QUERY_TYPE_TIMESTAMP;
+    info.queryCount = count;
+    vk_check(vkCreateQueryPool(device_, &info, nullptr, &pool_), "vkCreateQueryPool");
+  }
+  ~QueryPool() { vkDestroyQueryPool(device_, pool_, nullptr); }
+  QueryPool(const QueryPool&) = delete;
+  QueryPool& operator=(const QueryPool&) = delete;
+  VkQueryPool handle() const { return pool_; }
+  uint32_t count() const { return count_; }
+
+ private:
+  VkDevice device_;
+  VkQueryPool pool_ = VK_NULL_HANDLE;
+  uint32_t count_;
+};
+
+void submit_and_wait(Device& device, VkCommandBuffer cmd, const Fence& fence) {
+  {
+    std::lock_guard lock(device.queue_mutex());
+    VkFence f = fence.handle();
+    vk_check(vkResetFences(device.handle(), 1, &f), "vkResetFences");
+    VkSubmitInfo submit{};
+    submit.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO;
+    submit.commandBufferCount = 1;
+    submit.pCommandBuffers = &cmd;
+    vk_check(vkQueueSubmit(device.queue(), 1, &submit, fence.handle()), "vkQueueSubmit");
+  }
+  VkFence f = fence.handle();
+  constexpr uint64_t kTimeout = 600ull * 1000 * 1000 * 1000;  // never hang forever on a sick device
+  const VkResult r = vkWaitForFences(device.handle(), 1, &f, VK_TRUE, kTimeout);
+  if (r == VK_TIMEOUT) fail_runtime("vkWaitForFences: the Vulkan device did not finish the run within 600 s");
+  vk_check(r, "vkWaitForFences");
+}
+
+void throw_if_validation_failed() {
+  if (const std::string why = validation_failure(); !why.empty()) fail_runtime(why);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Geometry helpers.
+
+struct Planes {
+  int64_t count = 1, h = 1, w = 1;
+  int64_t size() const { return h * w; }
+};
+Planes planes_2d(const Shape& s) {
+  Planes p{1, s[s.rank() - 2], s[s.rank() - 1]};
+  for (int i = 0; i < s.rank() - 2; ++i) p.count *= s[i];
+  return p;
+}
+Planes planes_1d(const Shape& s) {
+  Planes p{1, 1, s.back()};
+  for (int i = 0; i < s.rank() - 1; ++i) p.count *= s[i];
+  return p;
+}
+bool is_1d(OpKind k) { return k == OpKind::max_pool1d || k == OpKind::avg_pool1d || k == OpKind::lp_pool1d; }
+
+// The channel count keying the counter RNG for plane p (reference planes.h plane_key):
+// [N, C, ...] tensors give n = p / C, c = p % C; unbatched [C, H, W] gives n = 0, c = p (0 here).
+uint32_t rng_channels(const Shape& s) { return s.rank() >= 4 ? static_cast<uint32_t>(s[1]) : 0u; }
+
+constexpr int64_t kInt32Max = std::numeric_limits<int32_t>::max();
+
+// Window arithmetic in the shaders is int32: o*stride - pad + k*dilation and the window ends
+// must stay below 2^31 (kMaxExtent-sized windows are legal graphs but not Vulkan-servable).
+bool axis_fits_int32(int64_t in, int64_t out, const Axis& a) {
+  const int64_t span = in + 2 * a.pad + a.dilation * (a.kernel - 1) + a.stride * out + a.kernel + a.stride;
+  return span < kInt32Max && a.kernel <= kInt32Max && a.stride <= kInt32Max && a.pad <= kInt32Max && a.dilation <= kInt32Max;
+}
+
+std::vector<uint32_t> words(const void* data, size_t bytes) {
+  std::vector<uint32_t> w(bytes / 4);
+  std::memcpy(w.data(), data, bytes);
+  return w;
+}
+template <class T>
+std::vector<uint32_t> words(const T& push) {
+  return words(&push, sizeof(T));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Variant applicability.
+
+struct GraphUse {
+  std::map<ValueId, std::vector<int>> consumers;  // value -> consuming node indices
+  std::set<ValueId> outputs;
+  explicit GraphUse(const Graph& g) {
+    for (size_t i = 0; i < g.nodes().size(); ++i)
+      for (ValueId v : g.nodes()[i].inputs) consumers[v].push_back(static_cast<int>(i));
+    outputs.insert(g.outputs().begin(), g.outputs().end());
+  }
+};
+
+// The relu and max_pool2d nodes a conv2d node can absorb ({-1, -1} when it cannot).
+std::pair<int, int> fusion_of(const Node& conv, const Graph& g, const GraphUse& use) {
+  auto only_consumer = [&](ValueId v) -> int {
+    const auto it = use.consumers.find(v);
+    if (it == use.consumers.end() || it->second.size() != 1 || use.outputs.count(v)) return -1;
+    return it->second[0];
+  };
+  if (conv.kind() != OpKind::conv2d) return {-1, -1};
+  const int r = only_consumer(conv.outputs[0]);
+  if (r < 0 || g.nodes()[static_cast<size_t>(r)].kind() != OpKind::relu) return {-1, -1};
+  const int p = only_consumer(g.nodes()[static_cast<size_t>(r)].outputs[0]);
+  if (p < 0) return {-1, -1};
+  const Node& pool = g.nodes()[static_cast<size_t>(p)];
+  if (pool.kind() != OpKind::max_pool2d || std::get<MaxPool2dAttrs>(pool.attrs).return_indices) return {-1, -1};
+  return {r, p};
+}
+
+// "" when |row| can run |node| on |device| (nullptr: skip device limits), else why not.
+std::string why_not(const VariantRow& row, const Node& node, const Graph& g, const Device* device,
+                    const std::map<std::string, std::string>* overrides) {
+  const std::string op = op_info(node.kind()).name;
+  const bool fused = row.family == "conv2d_relu_max_pool2d";
+  if (row.family != op && !(fused && node.kind() == OpKind::conv2d)) {
+    return "it is a " + std::string(row.family) + " variant";
+  }
+  if (device) {
+    const VkPhysicalDeviceLimits& l = device->limits();
+    uint64_t total = 1;
+    for (int d = 0; d < 3; ++d) {
+      total *= row.wg[d];
+      if (row.wg[d] > l.maxComputeWorkGroupSize[d]) {
+        return "its workgroup " + std::to_string(row.wg[0]) + "x" + std::to_string(row.wg[1]) + "x" + std::to_string(row.wg[2]) +
+               " exceeds this device's maxComputeWorkGroupSize";
+      }
+    }
+    if (total > l.maxComputeWorkGroupInvocations) return "its workgroup exceeds this device's maxComputeWorkGroupInvocations";
+    if (row.shader == ShaderId::global_pool && row.wg[0] * 4 > l.maxComputeSharedMemorySize) {
+      return "its workgroup needs more shared memory than this device has";
+    }
+  }
+  if (fused) {
+    const auto [r, p] = fusion_of(node, g, GraphUse(g));
+    if (r < 0) return "it fuses conv2d -> relu -> max_pool2d (without indices), and this conv2d's output does not feed exactly that";
+    if (overrides && (overrides->count(g.nodes()[static_cast<size_t>(r)].name) || overrides->count(g.nodes()[static_cast<size_t>(p)].name))) {
+      return "it would absorb nodes that have variant overrides of their own";
+    }
+    return "";
+  }
+  if (row.specialization == "generic") return "";
+  const Shape& in = g.value(node.inputs[0]).shape;
+  const Shape& out = g.value(node.outputs[0]).shape;
+  if (row.specialization == "k2s2") {
+    Window2d w;
+    if (const auto* m = std::get_if<MaxPool2dAttrs>(&node.attrs)) {
+      if (m->return_indices) return "it writes no indices (k2s2 variants are for return_indices=false)";
+      w = window_of(*m);
+    } else {
+      const auto& a = std::get<AvgPool2dAttrs>(node.attrs);
+      w = window_of(a);
+    }
+    if (w.h.kernel != 2 || w.w.kernel != 2 || w.h.stride != 2 || w.w.stride != 2 || w.h.pad || w.w.pad || w.h.dilation != 1 ||
+        w.w.dilation != 1) {
+      return "it is specialized for 2x2 windows, stride 2, no padding or dilation";
+    }
+    const Planes pi = planes_2d(in), po = planes_2d(out);
+    if (pi.w % 8 != 0) return "it needs an input width divisible by 8 (vec4 loads), got " + std::to_string(pi.w);
+    if (po.h != pi.h / 2 || po.w != pi.w / 2) return "it needs the output to be exactly half the input (no ceil-mode overhang)";
+    return "";
+  }
+  if (row.specialization == "k3s2") {
+    const Window2d w = window_of(std::get<MaxPool2dAttrs>(node.attrs));
+    if (w.h.kernel != 3 || w.w.kernel != 3 || w.h.stride != 2 || w.w.stride != 2) return "it is specialized for 3x3 windows, stride 2";
+    return "";
+  }
+  return "unknown specialization '" + std::string(row.specialization) + "'";
+}
+
+// ---------------------------------------------------------------------------------------------
+// The executable.
+
+struct Step {
+  size_t node;  // index into graph.nodes()
+  const VariantRow* row;
+  std::vector<size_t> absorbed;  // the relu and max_pool2d inside a fused conv2d
+};
+
+class VulkanExecutable final : public Executable {
+ public:
+  VulkanExecutable(Device& device, const Graph& graph, std::vector<Step> steps)
+      : device_(device), graph_(graph), steps_(std::move(steps)), pool_(device), fence_(device) {
+    const char* staging = std::getenv("POOLKIT_VK_STAGING");
+    direct_ = device.unified_memory() && !(staging && std::strcmp(staging, "1") == 0);
+    allocate();
+    record();
+  }
+
+  std::vector<Tensor> run(const std::vector<Tensor>& inputs) override {
+    throw_if_validation_failed();
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      const ValueId id = graph_.inputs()[i];
+      write_value(id, inputs[i]);
+    }
+    submit_and_wait(device_, cmd_, fence_);
+    throw_if_validation_failed();
+    check_status();
+    read_times();
+    std::vector<Tensor> results;
+    for (ValueId id : graph_.outputs()) {
+      const Value& v = graph_.value(id);
+      if (v.source == Value::Source::input) {
+        const auto pos = std::find(graph_.inputs().begin(), graph_.inputs().end(), id) - graph_.inputs().begin();
+        results.push_back(inputs[static_cast<size_t>(pos)].clone());
+        continue;
+      }
+      if (v.source == Value::Source::constant) {
+        results.push_back(graph_.constant_value(id).clone());
+        continue;
+      }
+      Tensor t = Tensor::zeros(v.shape, v.dtype);
+      const Slot& slot = slots_.at(id);
+      const void* src = slot.staging ? slot.staging->mapped() : slot.buffer->mapped();
+      if (t.nbytes()) std::memcpy(t.raw(), src, t.nbytes());
+      results.push_back(std::move(t));
+    }
+    return results;
+  }
+
+  std::vector<KernelChoice> kernels() const override {
+    std::vector<KernelChoice> k;
+    std::map<size_t, std::string> chosen;
+    for (const Step& s : steps_) {
+      chosen[s.node] = std::string(s.row->id);
+      for (size_t a : s.absorbed) chosen[a] = std::string(s.row->id);
+    }
+    for (size_t i = 0; i < graph_.nodes().size(); ++i) k.push_back({graph_.nodes()[i].name, chosen[i]});
+    return k;
+  }
+
+  std::vector<NodeTime> last_node_times() const override { return times_; }
+
+ private:
+  struct Slot {
+    std::unique_ptr<Buffer> buffer;
+    std::unique_ptr<Buffer> staging;  // host side when the device buffer is not mapped
+  };
+
+  std::string describe(ValueId id) const {
+    const Value& v = graph_.value(id);
+    return "value '" + v.name + "' " + v.shape.str();
+  }
+
+  void allocate() {
+    std::set<ValueId> needed;
+    for (const Step& s : steps_) {
+      needed.insert(node(s).inputs.begin(), node(s).inputs.end());
+      const Node& last = graph_.nodes()[s.absorbed.empty() ? s.node : s.absorbed.back()];
+      needed.insert(last.outputs.begin(), last.outputs.end());
+    }
+    for (ValueId id : graph_.outputs()) {
+      if (graph_.value(id).source == Value::Source::node) needed.insert(id);
+    }
+    for (ValueId id : needed) {
+      const Value& v = graph_.value(id);
+      const VkDeviceSize bytes = static_cast<VkDeviceSize>(v.shape.numel()) * dtype_size(v.dtype);
+      Slot slot;
+      slot.buffer = std::make_unique<Buffer>(device_, bytes, Buffer::Role::device, describe(id), direct_);
+      const bool host_side = v.source != Value::Source::node || std::count(graph_.outputs().begin(), graph_.outputs().end(), id);
+      if (!direct_ && host_side) slot.staging = std::make_unique<Buffer>(device_, bytes, Buffer::Role::staging, describe(id) + " (staging)");
+      slots_.emplace(id, std::move(slot));
+    }
+    status_ = std::make_unique<Buffer>(device_, 16, Buffer::Role::staging, "the status buffer");
+    std::memset(status_->mapped(), 0, 16);
+    // Constants: uploaded once.
+    for (ValueId id : needed) {
+      if (graph_.value(id).source == Value::Source::constant) write_value(id, graph_.constant_value(id));
+    }
+    if (!direct_) upload_constants();
+  }
+
+  void upload_constants() {
+    bool any = false;
+    Recorder rec(device_, pool_.handle());
+    for (auto& [id, slot] : slots_) {
+      if (graph_.value(id).source == Value::Source::constant) {
+        rec.copy(*slot.staging, *slot.buffer, slot.buffer->size());
+        any = true;
+      }
+    }
+    VkCommandBuffer cmd = rec.finish();
+    if (any) submit_and_wait(device_, cmd, fence_);
+    vkFreeCommandBuffers(device_.handle(), pool_.handle(), 1, &cmd);
+  }
+
+  void write_value(ValueId id, const Tensor& t) {
+    const auto it = slots_.find(id);
+    if (it == slots_.end()) return;  // an input no node reads
+    void* dst = it->second.staging ? it->second.staging->mapped() : it->second.buffer->mapped();
+    if (t.nbytes()) std::memcpy(dst, t.raw(), t.nbytes());
+  }
+
+  const Buffer& buf(ValueId id) const { return *slots_.at(id).buffer; }
+  const Node& node(const Step& s) const { return graph_.nodes()[s.node]; }
+
+  void record() {
+    recorder_ = std::make_unique<Recorder>(device_, pool_.handle());
+    Recorder& rec = *recorder_;
+    if (device_.physical().timestamp_bits) {
+      queries_ = std::make_unique<QueryPool>(device_, static_cast<uint32_t>(steps_.size() + 1));
+      rec.reset_queries(queries_->handle(), queries_->count());
+    }
+    bool uses_status = false;
+    for (const Step& s : steps_) {
+      uses_status |= node(s).kind() == OpKind::max_unpool2d || node(s).kind() == OpKind::fractional_max_pool2d;
+    }
+    if (uses_status) rec.fill(*status_, 0);
+    for (auto& [id, slot] : slots_) {
+      if (slot.staging && graph_.value(id).source == Value::Source::input) rec.copy(*slot.staging, *slot.buffer, slot.buffer->size());
+    }
+    if (queries_) rec.timestamp(queries_->handle(), 0);
+    for (size_t i = 0; i < steps_.size(); ++i) {
+      try {
+        record_step(rec, steps_[i], static_cast<uint32_t>(i));
+      } catch (const Error& e) {
+        throw Error(e.kind(), detail::node_where(node(steps_[i]).name, node(steps_[i]).kind()) + ": " + e.what());
+      }
+      if (queries_) rec.timestamp(queries_->handle(), static_cast<uint32_t>(i + 1));
+    }
+    std::vector<const Buffer*> host;
+    for (ValueId id : graph_.outputs()) {
+      const auto it = slots_.find(id);
+      if (it == slots_.end()) continue;
+      if (it->second.staging) {
+        rec.copy(*it->second.buffer, *it->second.staging, it->second.buffer->size());
+        host.push_back(it->second.staging.get());
+      } else {
+        host.push_back(it->second.buffer.get());
+      }
+    }
+    if (uses_status) host.push_back(status_.get());
+    rec.host_read(host);
+    cmd_ = rec.finish();
+  }
+
+  const Pipeline& pipeline(const VariantRow& row, std::vector<uint32_t> family_constants, uint32_t push_bytes) {
+    SpecConstants c{row.wg[0], row.wg[1], row.wg[2]};
+    c.insert(c.end(), family_constants.begin(), family_constants.end());
+    return device_.pipelines().get(row.shader, c, push_bytes);
+  }
+
+  void record_step(Recorder& rec, const Step& step, uint32_t index) {
+    const Node& n = node(step);
+    const VariantRow& row = *step.row;
+    const ValueId x = n.inputs[0];
+    const ValueId y = n.outputs[0];
+    const bool indices = n.outputs.size() > 1;
+    // Unused index bindings alias the output (only pooling nodes reach this: a fused conv2d's
+    // own output has no buffer).
+    auto indices_buffer = [&]() -> const Buffer& { return indices ? buf(n.outputs[1]) : buf(y); };
+    switch (n.kind()) {
+      case OpKind::max_pool2d: case OpKind::avg_pool2d: case OpKind::lp_pool2d:
+      case OpKind::max_pool1d: case OpKind::avg_pool1d: case OpKind::lp_pool1d: {
+        const bool one_d = is_1d(n.kind());
+        const Planes pi = one_d ? planes_1d(graph_.value(x).shape) : planes_2d(graph_.value(x).shape);
+        const Planes po = one_d ? planes_1d(graph_.value(y).shape) : planes_2d(graph_.value(y).shape);
+        Window2d w{};
+        uint32_t op = PK_POOL_MAX;
+        shader::Pool2dPush p{};
+        std::visit([&](const auto& a) {
+          using A = std::decay_t<decltype(a)>;
+          if constexpr (std::is_same_v<A, MaxPool2dAttrs> || std::is_same_v<A, MaxPool1dAttrs>) {
+            w = window_of(a);
+          } else if constexpr (std::is_same_v<A, AvgPool2dAttrs>) {
+            w = window_of(a);
+            op = PK_POOL_AVG;
+            p.count_include_pad = a.count_include_pad;
+            p.divisor_override = a.divisor_override ? static_cast<int32_t>(*a.divisor_override) : 0;
+          } else if constexpr (std::is_same_v<A, AvgPool1dAttrs>) {
+            w = window_of(a);
+            op = PK_POOL_AVG;
+            p.count_include_pad = a.count_include_pad;
+          } else if constexpr (std::is_same_v<A, LpPool2dAttrs> || std::is_same_v<A, LpPool1dAttrs>) {
+            w = window_of(a);
+            op = PK_POOL_LP;
+            p.norm_type = static_cast<float>(a.norm_type);
+            p.inv_norm_type = static_cast<float>(1.0 / a.norm_type);
+          }
+        }, n.attrs);
+        p.planes = static_cast<uint32_t>(po.count);
+        p.in_h = static_cast<int32_t>(pi.h), p.in_w = static_cast<int32_t>(pi.w);
+        p.out_h = static_cast<int32_t>(po.h), p.out_w = static_cast<int32_t>(po.w);
+        p.kernel_h = static_cast<int32_t>(w.h.kernel), p.kernel_w = static_cast<int32_t>(w.w.kernel);
+        p.stride_h = static_cast<int32_t>(w.h.stride), p.stride_w = static_cast<int32_t>(w.w.stride);
+        p.pad_h = static_cast<int32_t>(w.h.pad), p.pad_w = static_cast<int32_t>(w.w.pad);
+        p.dilation_h = static_cast<int32_t>(w.h.dilation), p.dilation_w = static_cast<int32_t>(w.w.dilation);
+        if (row.shader == ShaderId::pool2d_vec4) {
+          const Pipeline& pl = pipeline(row, {op}, sizeof p);
+          const Access b[] = {{&buf(x), false}, {&buf(y), true}};
+          rec.dispatch(pl, b, words(p), {static_cast<uint64_t>(po.w / 4), static_cast<uint64_t>(po.h), static_cast<uint64_t>(po.count)});
+        } else {
+          const bool k3s2 = row.specialization == "k3s2";
+          const uint32_t kc = k3s2 ? 3 : 0, sc = k3s2 ? 2 : 0;
+          const Pipeline& pl = pipeline(row, {op, kc, kc, sc, sc, indices ? 1u : 0u}, sizeof p);
+          const Access b[] = {{&buf(x), false}, {&buf(y), true}, {&indices_buffer(), true}};
+          rec.dispatch(pl, b, words(p), {static_cast<uint64_t>(po.w), static_cast<uint64_t>(po.h), static_cast<uint64_t>(po.count)});
+        }
+        return;
+      }
+      case OpKind::adaptive_max_pool2d: case OpKind::adaptive_avg_pool2d: {
+        const Planes pi = planes_2d(graph_.value(x).shape), po = planes_2d(graph_.value(y).shape);
+        shader::AdaptivePool2dPush p{};
+        p.planes = static_cast<uint32_t>(po.count);
+        p.in_h = static_cast<uint32_t>(pi.h), p.in_w = static_cast<uint32_t>(pi.w);
+        p.out_h = static_cast<uint32_t>(po.h), p.out_w = static_cast<uint32_t>(po.w);
+        const uint32_t op = n.kind() == OpKind::adaptive_max_pool2d ? PK_ADAPTIVE_MAX : PK_ADAPTIVE_AVG;
+        const Pipeline& pl = pipeline(row, {op, indices ? 1u : 0u}, sizeof p);
+        const Access b[] = {{&buf(x), false}, {&buf(y), true}, {&indices_buffer(), true}};
+        rec.dispatch(pl, b, words(p), {static_cast<uint64_t>(po.w), static_cast<uint64_t>(po.h), static_cast<uint64_t>(po.count)});
+        return;
+      }
+      case OpKind::global_max_pool: case OpKind::global_avg_pool: case OpKind::global_lp_pool: {
+        const Shape& s = graph_.value(x).shape;
+        shader::GlobalPoolPush p{};
+        const int64_t planes = s[0] * s[1];
+        p.planes = static_cast<uint32_t>(planes);
+        p.spatial = static_cast<uint32_t>(planes ? s.numel() / planes : 0);
+        uint32_t op = PK_POOL_MAX;
+        if (n.kind() == OpKind::global_avg_pool) op = PK_POOL_AVG;
+        if (const auto* a = std::get_if<GlobalLpPoolAttrs>(&n.attrs)) {
+          op = PK_POOL_LP;
+          p.norm_type = static_cast<float>(a->norm_type);
+          p.inv_norm_type = static_cast<float>(1.0 / a->norm_type);
+        }
+        const Pipeline& pl = pipeline(row, {op}, sizeof p);
+        const Access b[] = {{&buf(x), false}, {&buf(y), true}};
+        if (p.spatial == 0) return;
+        rec.dispatch(pl, b, words(p), {row.wg[0], 1, static_cast<uint64_t>(planes)});
+        return;
+      }
+      case OpKind::fractional_max_pool2d: {
+        const auto& a = std::get<FractionalMaxPool2dAttrs>(n.attrs);
+        const Shape& s = graph_.value(x).shape;
+        const Planes pi = planes_2d(s), po = planes_2d(graph_.value(y).shape);
+        shader::FractionalPush p{};
+        p.planes = static_cast<uint32_t>(po.count);
+        p.in_h = static_cast<int32_t>(pi.h), p.in_w = static_cast<int32_t>(pi.w);
+        p.out_h = static_cast<int32_t>(po.h), p.out_w = static_cast<int32_t>(po.w);
+        p.pool_h = static_cast<int32_t>(a.kernel_size.h), p.pool_w = static_cast<int32_t>(a.kernel_size.w);
+        // alpha exactly as fractional_intervals.h computes it (float division on the host).
+        auto alpha = [](int64_t in, int64_t out, int64_t pool) {
+          return out > 1 ? static_cast<float>(in - pool) / static_cast<float>(out - 1) : 0.0f;
+        };
+        p.alpha_h = alpha(pi.h, po.h, a.kernel_size.h);
+        p.alpha_w = alpha(pi.w, po.w, a.kernel_size.w);
+        p.channels = rng_channels(s);
+        p.seed_lo = static_cast<uint32_t>(a.seed), p.seed_hi = static_cast<uint32_t>(a.seed >> 32);
+        p.node = index;
+        const bool samples = n.inputs.size() > 1;
+        const Pipeline& pl = pipeline(row, {indices ? 1u : 0u, samples ? 1u : 0u}, sizeof p);
+        const Access b[] = {{&buf(x), false}, {&buf(y), true}, {&indices_buffer(), true},
+                            {samples ? &buf(n.inputs[1]) : &buf(x), false}, {status_.get(), true}};
+        rec.dispatch(pl, b, words(p), {static_cast<uint64_t>(po.w), static_cast<uint64_t>(po.h), static_cast<uint64_t>(po.count)});
+        return;
+      }
+      case OpKind::stochastic_pool2d: {
+        const auto& a = std::get<StochasticPool2dAttrs>(n.attrs);
+        const Shape& s = graph_.value(x).shape;
+        const Planes pi = planes_2d(s), po = planes_2d(graph_.value(y).shape);
+        const Window2d w = window_of(a);
+        shader::StochasticPush p{};
+        p.planes = static_cast<uint32_t>(po.count);
+        p.in_h = static_cast<int32_t>(pi.h), p.in_w = static_cast<int32_t>(pi.w);
+        p.out_h = static_cast<int32_t>(po.h), p.out_w = static_cast<int32_t>(po.w);
+        p.kernel_h = static_cast<int32_t>(w.h.kernel), p.kernel_w = static_cast<int32_t>(w.w.kernel);
+        p.stride_h = static_cast<int32_t>(w.h.stride), p.stride_w = static_cast<int32_t>(w.w.stride);
+        p.pad_h = static_cast<int32_t>(w.h.pad), p.pad_w = static_cast<int32_t>(w.w.pad);
+        p.channels = rng_channels(s);
+        p.seed_lo = static_cast<uint32_t>(a.seed), p.seed_hi = static_cast<uint32_t>(a.seed >> 32);
+        const Pipeline& pl = pipeline(row, {a.training ? 1u : 0u}, sizeof p);
+        const Access b[] = {{&buf(x), false}, {&buf(y), true}};
+        rec.dispatch(pl, b, words(p), {static_cast<uint64_t>(po.w), static_cast<uint64_t>(po.h), static_cast<uint64_t>(po.count)});
+        return;
+      }
+      case OpKind::max_unpool2d: {
+        const Planes pi = planes_2d(graph_.value(x).shape), po = planes_2d(graph_.value(y).shape);
+        winners_.push_back(std::make_unique<Buffer>(device_, static_cast<VkDeviceSize>(po.count * po.size()) * 4, Buffer::Role::device,
+                                                    "unpool scratch for " + describe(y)));
+        const Buffer& winners = *winners_.back();
+        rec.fill(winners, 0);
+        shader::MaxUnpool2dPush p{};
+        p.in_size = static_cast<uint32_t>(pi.size());
+        p.out_size = static_cast<uint32_t>(po.size());
+        p.node = index;
+        const Access b[] = {{&buf(x), false}, {&buf(n.inputs[1]), false}, {&winners, true}, {&buf(y), true}, {status_.get(), true}};
+        p.count = static_cast<uint32_t>(pi.count * pi.size());
+        rec.dispatch(pipeline(row, {PK_UNPOOL_PASS_SCATTER}, sizeof p), b, words(p), {p.count, 1, 1});
+        p.count = static_cast<uint32_t>(po.count * po.size());
+        const Access g[] = {{&buf(x), false}, {&buf(n.inputs[1]), false}, {&winners, false}, {&buf(y), true}, {status_.get(), true}};
+        rec.dispatch(pipeline(row, {PK_UNPOOL_PASS_GATHER}, sizeof p), g, words(p), {p.count, 1, 1});
+        return;
+      }
+      case OpKind::conv2d: {
+        const auto& a = std::get<Conv2dAttrs>(n.attrs);
+        const Shape& ws = graph_.value(n.inputs[1]).shape;
+        const Planes pi = planes_2d(graph_.value(x).shape), pc = planes_2d(graph_.value(y).shape);
+        shader::Conv2dPush p{};
+        const int64_t c_out = ws[0], c_in_per_group = ws[1];
+        auto pad_begin = [&](int64_t explicit_value, int64_t kernel, int64_t dilation) -> int64_t {
+          switch (a.padding.mode) {
+            case Conv2dPadding::Mode::explicit_values: return explicit_value;
+            case Conv2dPadding::Mode::valid: return 0;
+            case Conv2dPadding::Mode::same: return dilation * (kernel - 1) / 2;
+          }
+          return 0;
+        };
+        p.in_h = static_cast<int32_t>(pi.h), p.in_w = static_cast<int32_t>(pi.w);
+        p.conv_out_h = static_cast<int32_t>(pc.h), p.conv_out_w = static_cast<int32_t>(pc.w);
+        p.c_in = static_cast<uint32_t>(c_in_per_group * a.groups), p.c_out = static_cast<uint32_t>(c_out);
+        p.c_in_per_group = static_cast<uint32_t>(c_in_per_group), p.c_out_per_group = static_cast<uint32_t>(c_out / a.groups);
+        p.kernel_h = static_cast<int32_t>(ws[2]), p.kernel_w = static_cast<int32_t>(ws[3]);
+        p.stride_h = static_cast<int32_t>(a.stride.h), p.stride_w = static_cast<int32_t>(a.stride.w);
+        p.pad_h = static_cast<int32_t>(pad_begin(a.padding.values.h, ws[2], a.dilation.h));
+        p.pad_w = static_cast<int32_t>(pad_begin(a.padding.values.w, ws[3], a.dilation.w));
+        p.dilation_h = static_cast<int32_t>(a.dilation.h), p.dilation_w = static_cast<int32_t>(a.dilation.w);
+        const bool bias = n.inputs.size() > 2;
+        const Buffer& b_buf = bias ? buf(n.inputs[2]) : buf(n.inputs[1]);
+        ValueId out = y;
+        Planes po = pc;
+        if (!step.absorbed.empty()) {  // fused: the pool's window over the convolution's plane
+          const Node& pool = graph_.nodes()[step.absorbed.back()];
+          out = pool.outputs[0];
+          po = planes_2d(graph_.value(out).shape);
+          const Window2d w = window_of(std::get<MaxPool2dAttrs>(pool.attrs));
+          p.pool_kernel_h = static_cast<int32_t>(w.h.kernel), p.pool_kernel_w = static_cast<int32_t>(w.w.kernel);
+          p.pool_stride_h = static_cast<int32_t>(w.h.stride), p.pool_stride_w = static_cast<int32_t>(w.w.stride);
+          p.pool_pad_h = static_cast<int32_t>(w.h.pad), p.pool_pad_w = static_cast<int32_t>(w.w.pad);
+          p.pool_dilation_h = static_cast<int32_t>(w.h.dilation), p.pool_dilation_w = static_cast<int32_t>(w.w.dilation);
+        }
+        p.planes = static_cast<uint32_t>(po.count);
+        p.out_h = static_cast<int32_t>(po.h), p.out_w = static_cast<int32_t>(po.w);
+        const Pipeline& pl = step.absorbed.empty() ? pipeline(row, {bias ? 1u : 0u, 0u}, sizeof p) : pipeline(row, {bias ? 1u : 0u}, sizeof p);
+        const Access b[] = {{&buf(x), false}, {&buf(n.inputs[1]), false}, {&b_buf, false}, {&buf(out), true}};
+        rec.dispatch(pl, b, words(p), {static_cast<uint64_t>(po.w), static_cast<uint64_t>(po.h), static_cast<uint64_t>(po.count)});
+        return;
+      }
+      case OpKind::relu: {
+        shader::ReluPush p{};
+        const int64_t count = graph_.value(x).shape.numel();
+        p.count = static_cast<uint32_t>(count);
+        const bool vec4 = row.id.find("vec4") != std::string_view::npos;
+        const Access b[] = {{&buf(x), false}, {&buf(y), true}};
+        rec.dispatch(pipeline(row, {vec4 ? 1u : 0u}, sizeof p), b, words(p),
+                     {static_cast<uint64_t>(vec4 ? (count + 3) / 4 : count), 1, 1});
+        return;
+      }
+    }
+  }
+
+  void check_status() {
+    const uint32_t* s = static_cast<const uint32_t*>(status_->mapped());
+    if (s[0] == PK_STATUS_OK) return;
+    const uint32_t code = s[0], w1 = s[1], w2 = s[2], node_index = s[3];
+    std::memset(status_->mapped(), 0, 16);
+    const Node& n = node(steps_.at(node_index));
+    const std::string where = detail::node_where(n.name, n.kind());
+    if (code == PK_STATUS_UNPOOL_INDEX) {
+      const int64_t index = static_cast<int64_t>((static_cast<uint64_t>(w2) << 32) | w1);
+      const Planes po = planes_2d(graph_.value(n.outputs[0]).shape);
+      fail_bad_input(where + ": input 'indices': index " + std::to_string(index) + " out of range for output plane " +
+                     std::to_string(po.h) + "x" + std::to_string(po.w));
+    }
+    float u;
+    std::memcpy(&u, &w1, 4);
+    fail_bad_input(where + ": input 'samples': value " + std::to_string(u) + " at plane " + std::to_string(w2 / 2) + ", axis " +
+                   std::to_string(w2 % 2) + ": must be in [0, 1)");
+  }
+
+  void read_times() {
+    times_.clear();
+    if (!queries_) return;
+    std::vector<uint64_t> t(queries_->count());
+    const VkResult r = vkGetQueryPoolResults(device_.handle(), queries_->handle(), 0, queries_->count(), t.size() * 8, t.data(), 8,
+                                             VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT);
+    if (r != VK_SUCCESS) return;
+    const uint32_t bits = device_.physical().timestamp_bits;
+    const uint64_t mask = bits >= 64 ? ~0ull : ((1ull << bits) - 1);
+    const double period = device_.limits().timestampPeriod;
+    for (size_t i = 0; i < steps_.size(); ++i) {
+      const uint64_t ticks = ((t[i + 1] & mask) - (t[i] & mask)) & mask;
+      times_.push_back({node(steps_[i]).name, static_cast<double>(ticks) * period * 1e-6});
+    }
+  }
+
+  Device& device_;
+  Graph graph_;
+  std::vector<Step> steps_;
+  CommandPool pool_;
+  Fence fence_;
+  bool direct_ = true;
+  std::map<ValueId, Slot> slots_;
+  std::unique_ptr<Buffer> status_;
+  std::vector<std::unique_ptr<Buffer>> winners_;
+  std::unique_ptr<QueryPool> queries_;
+  std::unique_ptr<Recorder> recorder_;
+  VkCommandBuffer cmd_ = VK_NULL_HANDLE;
+  std::vector<NodeTime> times_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// The backend.
+
+class VulkanBackend final : public Backend {
+ public:
+  ~VulkanBackend() override {
+    devices_.clear();  // before the instance
+    instance_.reset();
+  }
+
+  std::string_view name() const override { return "vulkan"; }
+
+  std::vector<DeviceInfo> devices() const override {
+    std::lock_guard lock(mutex_);
+    ensure_instance();
+    std::vector<DeviceInfo> out;
+    std::string chosen;
+    try {
+      chosen = choose_physical_device(physical_, "").props.deviceName;
+    } catch (const Error&) {
+    }
+    for (const PhysicalDevice& d : physical_) {
+      out.push_back({d.props.deviceName, d.type_name(),
+                     (d.props.deviceName == chosen ? "(default)\n    " : "\n    ") + d.details()});
+    }
+    return out;
+  }
+
+  bool implements(OpKind) const override { return true; }
+
+  Support supports(const Node& node, const Graph& graph) const override {
+    auto refuse = [](const std::string& why) { return Support{Support::Code::unsupported_parameter, why}; };
+    // Plane sizes and index arithmetic are 32-bit in the shaders.
+    for (const auto* ids : {&node.inputs, &node.outputs}) {
+      for (ValueId id : *ids) {
+        const Shape& s = graph.value(id).shape;
+        const int64_t plane = s.rank() >= 2 ? s[s.rank() - 1] * s[s.rank() - 2] : (s.rank() ? s[0] : 1);
+        if (plane > kInt32Max || s.numel() > static_cast<int64_t>(std::numeric_limits<uint32_t>::max())) {
+          return refuse("tensor '" + graph.value(id).name + "' " + s.str() +
+                        " has 2^31 or more elements in a plane (the Vulkan shaders index planes with 32-bit integers)");
+        }
+      }
+    }
+    auto window_ok = [&](const Window2d& w, bool one_d) {
+      const Shape& in = graph.value(node.inputs[0]).shape;
+      const Shape& out = graph.value(node.outputs[0]).shape;
+      const Planes pi = one_d ? planes_1d(in) : planes_2d(in), po = one_d ? planes_1d(out) : planes_2d(out);
+      return axis_fits_int32(pi.h, po.h, w.h) && axis_fits_int32(pi.w, po.w, w.w);
+    };
+    bool ok = true;
+    std::visit([&](const auto& a) {
+      using A = std::decay_t<decltype(a)>;
+      if constexpr (std::is_same_v<A, MaxPool2dAttrs> || std::is_same_v<A, AvgPool2dAttrs> || std::is_same_v<A, LpPool2dAttrs> ||
+                    std::is_same_v<A, StochasticPool2dAttrs>) {
+        ok = window_ok(window_of(a), false);
+      } else if constexpr (std::is_same_v<A, MaxPool1dAttrs> || std::is_same_v<A, AvgPool1dAttrs> || std::is_same_v<A, LpPool1dAttrs>) {
+        ok = window_ok(window_of(a), true);
+      } else if constexpr (std::is_same_v<A, Conv2dAttrs>) {
+        const Shape& ws = graph.value(node.inputs[1]).shape;
+        for (int64_t v : {a.stride.h, a.stride.w, a.padding.values.h, a.padding.values.w, a.dilation.h, a.dilation.w, ws[2], ws[3]}) {
+          ok = ok && v < (int64_t{1} << 20);
+        }
+      }
+      if constexpr (std::is_same_v<A, AvgPool2dAttrs>) {
+        if (a.divisor_override && *a.divisor_override > kInt32Max) ok = false;
+      }
+    }, node.attrs);
+    if (!ok) return refuse("window parameters beyond the Vulkan shaders' 32-bit index arithmetic");
+    if (node.kind() == OpKind::adaptive_max_pool2d || node.kind() == OpKind::adaptive_avg_pool2d) {
+      const Planes pi = planes_2d(graph.value(node.inputs[0]).shape), po = planes_2d(graph.value(node.outputs[0]).shape);
+      if ((po.h + 1) * pi.h > kInt32Max || (po.w + 1) * pi.w > kInt32Max) return refuse("adaptive window arithmetic beyond 32 bits");
+    }
+    return {};
+  }
+
+  std::vector<std::string> variants(const Node& node, const Graph& graph) const override {
+    const Device* d = nullptr;
+    try {
+      d = &device("");
+    } catch (const Error&) {
+      return {};  // no device: nothing can run (compile() says why)
+    }
+    std::vector<std::string> out;
+    for (const VariantRow& row : variant_rows()) {
+      if (row.family == "copy") continue;
+      if (why_not(row, node, graph, d, nullptr).empty()) out.emplace_back(row.id);
+    }
+    return out;
+  }
+
+  std::unique_ptr<Executable> compile(const Graph& graph, const CompileOptions& options) override {
+    Device& d = device(options.device);
+    throw_if_validation_failed();
+    std::map<size_t, const VariantRow*> forced;  // node index -> variant
+    for (const auto& [node_name, id] : options.variants) {
+      const auto value = graph.find(node_name);
+      if (!value || graph.value(*value).source != Value::Source::node) fail_bad_input("variant override for unknown node '" + node_name + "'");
+      const Node& node = graph.nodes()[static_cast<size_t>(graph.value(*value).node)];
+      const VariantRow* row = find_variant(id);
+      const std::string why = row ? why_not(*row, node, graph, &d, &options.variants) : "no such variant";
+      if (!why.empty()) {
+        std::string list;
+        for (const auto& v : variants(node, graph)) list += (list.empty() ? "" : ", ") + v;
+        throw Error(ErrorKind::unsupported, detail::node_where(node.name, node.kind()) + ": variant '" + id +
+                                                "' does not apply on backend 'vulkan': " + why + " (applicable: " + list + ")");
+      }
+      forced[static_cast<size_t>(graph.value(*value).node)] = row;
+    }
+    std::vector<Step> steps;
+    std::set<size_t> absorbed;
+    for (size_t i = 0; i < graph.nodes().size(); ++i) {
+      const Node& node = graph.nodes()[i];
+      if (absorbed.count(i)) continue;
+      const VariantRow* row = forced.count(i) ? forced[i] : nullptr;
+      for (const VariantRow& r : variant_rows()) {
+        if (row) break;
+        if (why_not(r, node, graph, &d, &options.variants).empty()) row = &r;
+      }
+      if (!row) {
+        throw Error(ErrorKind::unsupported, detail::node_where(node.name, node.kind()) + ": no Vulkan variant applies on this device");
+      }
+      Step step{i, row, {}};
+      if (row->family == "conv2d_relu_max_pool2d") {
+        const auto [r, p] = fusion_of(node, graph, GraphUse(graph));
+        step.absorbed = {static_cast<size_t>(r), static_cast<size_t>(p)};
+        absorbed.insert(step.absorbed.begin(), step.absorbed.end());
+      }
+      steps.push_back(step);
+    }
+    auto exe = std::make_unique<VulkanExecutable>(d, graph, std::move(steps));
+    d.pipelines().save();
+    throw_if_validation_failed();
+    return exe;
+  }
+
+  double copy_gbytes_per_s(int64_t bytes, int iters, int threads) override;
+
+  Device& device(const std::string& choice) const {
+    std::lock_guard lock(mutex_);
+    ensure_instance();
+    const PhysicalDevice& pd = choose_physical_device(physical_, choice);
+    auto& slot = devices_[pd.index];
+    if (!slot) slot = std::make_unique<Device>(*instance_, pd);
+    return *slot;
+  }
+
+ private:
+  void ensure_instance() const {
+    if (instance_) return;
+    if (!instance_error_.empty()) fail_runtime(instance_error_);
+    try {
+      instance_ = std::make_unique<Instance>();
+      physical_ = query_physical_devices(*instance_);
+    } catch (const Error& e) {
+      instance_.reset();
+      instance_error_ = std::string("Vulkan is not available: ") + e.what();
+      fail_runtime(instance_error_);
+    }
+  }
+
+  mutable std::recursive_mutex mutex_;
+  mutable std::unique_ptr<Instance> instance_;
+  mutable std::string instance_error_;
+  mutable std::vector<PhysicalDevice> physical_;
+  mutable std::map<int, std::unique_ptr<Device>> devices_;
+};
+
+double VulkanBackend::copy_gbytes_per_s(int64_t bytes, int iters, int) {
+  Device& d = device("");
+  throw_if_validation_failed();
+  const VkDeviceSize range = d.limits().maxStorageBufferRange;
+  const VkDeviceSize n = std::min<VkDeviceSize>((std::max<int64_t>(bytes, 4096) + 15) / 16 * 16, range / 16 * 16);
+  Buffer src(d, n, Buffer::Role::device, "copy source"), dst(d, n, Buffer::Role::device, "copy destination");
+  const VariantRow& row = *find_variant("copy__generic__vec4_wg256");
+  CommandPool pool(d);
+  Fence fence(d);
+  std::unique_ptr<QueryPool> queries;
+  if (d.physical().timestamp_bits) queries = std::make_unique<QueryPool>(d, 2);
+  std::vector<double> seconds;
+  {
+    Recorder rec(d, pool.handle());
+    rec.fill(src, 0x3f800000u);
+    shader::CopyPush p{};
+    p.count = static_cast<uint32_t>(n / 16);
+    const Pipeline& pl = d.pipelines().get(row.shader, {row.wg[0], row.wg[1], row.wg[2]}, sizeof p);
+    if (queries) rec.reset_queries(queries->handle(), 2);
+    if (queries) rec.timestamp(queries->handle(), 0);
+    const Access b[] = {{&src, false}, {&dst, true}};
+    rec.dispatch(pl, b, words(p), {p.count, 1, 1});
+    if (queries) rec.timestamp(queries->handle(), 1);
+    VkCommandBuffer cmd = rec.finish();
+    const uint64_t mask = d.physical().timestamp_bits >= 64 ? ~0ull : ((1ull << d.physical().timestamp_bits) - 1);
+    for (int i = 0; i <= std::max(1, iters); ++i) {
+      const auto t0 = std::chrono::steady_clock::now();
+      submit_and_wait(d, cmd, fence);
+      double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      if (queries) {
+        uint64_t t[2];
+        if (vkGetQueryPoolResults(d.handle(), queries->handle(), 0, 2, sizeof t, t, 8, VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT) ==
+            VK_SUCCESS) {
+          s = static_cast<double>(((t[1] & mask) - (t[0] & mask)) & mask) * d.limits().timestampPeriod * 1e-9;
+        }
+      }
+      if (i > 0) seconds.push_back(s);  // run 0 warms up (pipeline compiled at first dispatch)
+    }
+  }
+  d.pipelines().save();
+  throw_if_validation_failed();
+  std::nth_element(seconds.begin(), seconds.begin() + static_cast<long>(seconds.size() / 2), seconds.end());
+  return 2.0 * static_cast<double>(n) / seconds[seconds.size() / 2] / 1e9;
+}
+
+}  // namespace
+}  // namespace vulkan
+
+std::unique_ptr<Backend> make_vulkan_backend() { return std::make_unique<vulkan::VulkanBackend>(); }
+
+}  // namespace poolkit

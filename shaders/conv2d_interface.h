@@ -1,0 +1,32 @@
+// Interface of conv2d.comp and conv2d_relu_max_pool2d.comp. Bindings: 0 input x, 1 weight,
+// 2 bias (bound to the weight when absent), 3 output.
+#ifndef POOLKIT_SHADERS_CONV2D_INTERFACE_H
+#define POOLKIT_SHADERS_CONV2D_INTERFACE_H
+
+#include "common/interface_common.h"
+
+#define PK_CONV2D_SC_BIAS (PK_SC_FIRST_FAMILY + 0)  // 1: binding 2 holds a bias
+#define PK_CONV2D_SC_RELU (PK_SC_FIRST_FAMILY + 1)  // 1: apply relu to the result (conv2d.comp)
+
+// Convolution geometry (conv_* fields) and, for the fused shader, the max pool's window over the
+// convolution's output plane (pool_* fields; out_h/out_w are then the pooled sizes and
+// conv_out_h/conv_out_w the convolution's). planes: N * C_out of the output.
+#define PK_CONV2D_PUSH_FIELDS                                                                   \
+  PK_DISPATCH_BASE PK_U(planes) PK_I(in_h) PK_I(in_w) PK_I(out_h) PK_I(out_w)                   \
+  PK_I(conv_out_h) PK_I(conv_out_w) PK_U(c_in) PK_U(c_out) PK_U(c_in_per_group)                 \
+  PK_U(c_out_per_group) PK_I(kernel_h) PK_I(kernel_w) PK_I(stride_h) PK_I(stride_w)             \
+  PK_I(pad_h) PK_I(pad_w) PK_I(dilation_h) PK_I(dilation_w)                                     \
+  PK_I(pool_kernel_h) PK_I(pool_kernel_w) PK_I(pool_stride_h) PK_I(pool_stride_w)               \
+  PK_I(pool_pad_h) PK_I(pool_pad_w) PK_I(pool_dilation_h) PK_I(pool_dilation_w)
+
+#ifdef __cplusplus
+namespace poolkit::vulkan::shader {
+struct Conv2dPush {
+  PK_CONV2D_PUSH_FIELDS
+};
+static_assert(sizeof(Conv2dPush) == 30 * 4, "must match conv2d.comp");
+static_assert(sizeof(Conv2dPush) <= 128, "Vulkan guarantees 128 bytes of push constants");
+}  // namespace poolkit::vulkan::shader
+#endif
+
+#endif
