@@ -96,6 +96,12 @@ std::string validation_failure() {
          " message(s); first: " + message_log().first;
 }
 
+void reset_validation_messages_for_testing() {
+  std::lock_guard lock(message_log().mutex);
+  message_log().count = 0;
+  message_log().first.clear();
+}
+
 Instance::Instance() {
   const bool validate = validation_requested();
   constexpr const char* kLayer = "VK_LAYER_KHRONOS_validation";

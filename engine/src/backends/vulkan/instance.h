@@ -38,5 +38,7 @@ int validation_message_count();
 std::string first_validation_message();
 // "" while no message was recorded; otherwise a one-line description to throw.
 std::string validation_failure();
+// Forgets recorded messages: only for tests that provoke a message on purpose.
+void reset_validation_messages_for_testing();
 
 }  // namespace poolkit::vulkan

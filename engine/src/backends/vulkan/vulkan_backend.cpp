@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -693,6 +694,12 @@ class VulkanBackend final : public Backend {
   ~VulkanBackend() override {
     devices_.clear();  // before the instance
     instance_.reset();
+    // Messages at teardown (leaked objects) come after the last run() could throw: under
+    // validation they still fail the process, so no message goes unnoticed.
+    if (const std::string why = validation_failure(); !why.empty() && validation_requested()) {
+      std::fprintf(stderr, "poolkit: error: %s\n", why.c_str());
+      std::_Exit(1);
+    }
   }
 
   std::string_view name() const override { return "vulkan"; }

@@ -1,0 +1,254 @@
+// The Vulkan backend beyond conformance (which tests/conformance runs on every backend): device
+// listing, validation, dispatch splitting, limits and their errors, variant overrides, staging,
+// timestamps, fusion. ctest runs these with POOLKIT_VK_VALIDATE=1 (tests/CMakeLists.txt), so the
+// validation layer with synchronization validation watches every test; any message it reports
+// makes the next run() throw, and the process fail at exit.
+#ifdef POOLKIT_TEST_VULKAN
+#include <catch2/catch.hpp>
+#include <cstdlib>
+
+#include "backends/vulkan/device.h"
+#include "backends/vulkan/instance.h"
+#include "poolkit/poolkit.h"
+#include "support/compare.h"
+
+using namespace poolkit;
+
+namespace {
+
+Tensor ramp(const Shape& s, float scale = 0.37f) {
+  Tensor t = Tensor::zeros(s);
+  auto d = t.data<float>();
+  for (size_t i = 0; i < d.size(); ++i) d[i] = static_cast<float>((i * 7919) % 1013) * scale - 150.0f;
+  return t;
+}
+
+NamedTensors run(const Graph& g, const std::string& backend_name, const NamedTensors& in,
+                 std::map<std::string, std::string> variants = {}) {
+  Session s(g, backend_name, SessionOptions{0, std::move(variants), ""});
+  return s.run(in);
+}
+
+void check_same(const Graph& g, const NamedTensors& in, std::map<std::string, std::string> variants = {}) {
+  const NamedTensors want = run(g, "reference", in);
+  const NamedTensors got = run(g, "vulkan", in, std::move(variants));
+  for (const auto& [name, w] : want) {
+    INFO("output " << name);
+    CHECK(test::compare_tensors(got.at(name), w, 1e-5) == "");
+  }
+}
+
+}  // namespace
+
+TEST_CASE("vulkan: poolkit devices lists each device with its limits", "[vulkan]") {
+  const auto devices = backend("vulkan").devices();
+  REQUIRE_FALSE(devices.empty());
+  for (const DeviceInfo& d : devices) {
+    INFO(d.name << " " << d.details);
+    CHECK_FALSE(d.name.empty());
+    CHECK(d.details.find("Vulkan 1.") != std::string::npos);
+    CHECK(d.details.find("workgroup size max") != std::string::npos);
+    CHECK(d.details.find("storage buffer range") != std::string::npos);
+    CHECK(d.details.find("subgroup size") != std::string::npos);
+    CHECK(d.details.find("memory heaps") != std::string::npos);
+    CHECK(d.details.find("fp16") != std::string::npos);
+  }
+}
+
+TEST_CASE("vulkan: the tests run under the validation layer and it stays silent", "[vulkan]") {
+  REQUIRE(vulkan::validation_requested());  // set by tests/CMakeLists.txt for every ctest run
+  Graph g;
+  const auto x = g.input("x", {2, 3, 17, 16});
+  const auto w = g.input("w", {4, 3, 3, 3});
+  const auto c = g.add("c", Conv2dAttrs{{1, 1}, {Conv2dPadding::Mode::explicit_values, {1, 1}}, {1, 1}, 1}, {x, w});
+  const auto p = g.add("p", MaxPool2dAttrs{{3, 3}, Pair{2, 2}, {1, 1}, {1, 1}, true, true}, {c[0]});
+  const auto u = g.add("u", MaxUnpool2dAttrs{{3, 3}, Pair{2, 2}, {1, 1}, std::vector<int64_t>{17, 16}}, {p[0], p[1]});
+  const auto s = g.add("s", StochasticPool2dAttrs{{2, 2}, std::nullopt, {0, 0}, true, 5}, {u[0]});
+  g.output(s[0]);
+  g.output(p[1]);
+  check_same(g, {{"x", ramp({2, 3, 17, 16})}, {"w", ramp({4, 3, 3, 3}, 0.001f)}});
+  check_same(g, {{"x", ramp({2, 3, 17, 16}, 0.5f)}, {"w", ramp({4, 3, 3, 3}, 0.002f)}});  // second run: cross-submit hazards
+  CHECK(vulkan::validation_message_count() == 0);
+}
+
+TEST_CASE("vulkan: the messenger records a deliberate misuse", "[vulkan]") {
+  REQUIRE(vulkan::validation_requested());
+  {
+    vulkan::Instance instance;
+    REQUIRE(instance.validating());
+    const auto physical = vulkan::query_physical_devices(instance);
+    vulkan::Device device(instance, vulkan::choose_physical_device(physical, ""));
+    VkBufferCreateInfo info{};
+    info.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO;
+    info.size = 0;  // invalid: VUID-VkBufferCreateInfo-size-00912
+    info.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
+    VkBuffer buffer = VK_NULL_HANDLE;
+    vkCreateBuffer(device.handle(), &info, nullptr, &buffer);
+    if (buffer != VK_NULL_HANDLE) vkDestroyBuffer(device.handle(), buffer, nullptr);
+  }
+  CHECK(vulkan::validation_message_count() > 0);
+  CHECK(vulkan::first_validation_message().find("size") != std::string::npos);
+  vulkan::reset_validation_messages_for_testing();  // on purpose: keep the rest of the process clean
+}
+
+TEST_CASE("vulkan: grids beyond maxComputeWorkGroupCount are split into several dispatches", "[vulkan]") {
+  // relu__generic__wg64 covers 64 elements per workgroup: > 65535 * 64 elements need two dispatches.
+  Graph g;
+  const Shape s{1, 2, 1, 65535 * 32 + 1000};
+  const auto x = g.input("x", s);
+  g.output(g.add("r", ReluAttrs{}, {x})[0]);
+  check_same(g, {{"x", ramp(s)}}, {{"r", "relu__generic__wg64"}});
+  // A pool over more planes than one dispatch's z count.
+  Graph h;
+  const Shape t{1, 70000, 2, 2};
+  const auto y = h.input("x", t);
+  h.output(h.add("p", MaxPool2dAttrs{{2, 2}}, {y})[0]);
+  check_same(h, {{"x", ramp(t)}});
+}
+
+TEST_CASE("vulkan: tensors beyond the device's limits are clear errors, never crashes", "[vulkan]") {
+  Graph g;  // 2^30 floats: 4 GiB, more than any maxStorageBufferRange (a uint32)
+  const auto x = g.input("x", {1, 1024, 1024, 1024});
+  g.output(g.add("r", ReluAttrs{}, {x})[0]);
+  try {
+    Session s(g, "vulkan");
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::runtime);
+    CHECK(std::string(e.what()).find("maxStorageBufferRange") != std::string::npos);
+    CHECK(std::string(e.what()).find("'x'") != std::string::npos);
+  }
+  Graph h;  // a plane of 2^34 elements: beyond the shaders' 32-bit plane indexing
+  const auto y = h.input("x", {1, 1, 131072, 131072});
+  h.output(h.add("p", MaxPool2dAttrs{{2, 2}}, {y})[0]);
+  try {
+    Session s(h, "vulkan");
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::unsupported);
+    CHECK(std::string(e.what()).find("node 'p'") != std::string::npos);
+  }
+}
+
+TEST_CASE("vulkan: a variant override that does not apply names the node and the variant", "[vulkan]") {
+  Graph g;
+  const auto x = g.input("x", {1, 2, 9, 9});  // width 9: no vec4 k2s2 variant
+  g.output(g.add("p", MaxPool2dAttrs{{2, 2}}, {x})[0]);
+  for (const std::string v : {"max_pool2d__k2s2__vec4_wg8x8", "avg_pool2d__generic__wg8x8", "no_such__variant__at_all"}) {
+    try {
+      Session s(g, "vulkan", SessionOptions{0, {{"p", v}}, ""});
+      FAIL("no error for " << v);
+    } catch (const Error& e) {
+      CHECK(e.kind() == ErrorKind::unsupported);
+      CHECK(std::string(e.what()).find("node 'p'") != std::string::npos);
+      CHECK(std::string(e.what()).find(v) != std::string::npos);
+    }
+  }
+  Session ok(g, "vulkan", SessionOptions{0, {{"p", "max_pool2d__generic__wg16x16"}}, ""});
+  CHECK(ok.kernels().at(0).variant == "max_pool2d__generic__wg16x16");
+}
+
+TEST_CASE("vulkan: variants respect the device and selection is deterministic", "[vulkan]") {
+  Graph g;
+  const auto x = g.input("x", {1, 64, 224, 224});
+  g.output(g.add("p", MaxPool2dAttrs{{2, 2}}, {x})[0]);
+  const auto v = backend("vulkan").variants(g.nodes()[0], g);
+  REQUIRE_FALSE(v.empty());
+  CHECK(v.front() == "max_pool2d__k2s2__vec4_wg8x8");  // the P1 workload gets the vec4 kernel
+  CHECK(Session(g, "vulkan").kernels().at(0).variant == v.front());
+  CHECK(Session(g, "vulkan").kernels().at(0).variant == v.front());
+}
+
+TEST_CASE("vulkan: per-node device times after a run", "[vulkan]") {
+  Graph g;
+  const auto x = g.input("x", {1, 8, 32, 32});
+  const auto r = g.add("r", ReluAttrs{}, {x});
+  g.output(g.add("p", AvgPool2dAttrs{{2, 2}}, {r[0]})[0]);
+  auto exe = backend("vulkan").compile(g, CompileOptions{});
+  CHECK(exe->last_node_times().empty());
+  exe->run({ramp({1, 8, 32, 32})});
+  const auto times = exe->last_node_times();
+  REQUIRE(times.size() == 2);
+  CHECK(times[0].node == "r");
+  CHECK(times[1].node == "p");
+  for (const auto& t : times) CHECK(t.ms >= 0.0);
+}
+
+TEST_CASE("vulkan: conv2d, relu and max_pool2d fuse into one dispatch", "[vulkan]") {
+  Graph g;
+  const auto x = g.input("x", {1, 3, 20, 20});
+  const auto w = g.constant("w", ramp({8, 3, 3, 3}, 0.001f));
+  const auto b = g.constant("b", ramp({8}, 0.01f));
+  const auto c = g.add("c", Conv2dAttrs{{1, 1}, {Conv2dPadding::Mode::explicit_values, {1, 1}}, {1, 1}, 1}, {x, w, b});
+  const auto r = g.add("r", ReluAttrs{}, {c[0]});
+  g.output(g.add("p", MaxPool2dAttrs{{2, 2}}, {r[0]})[0]);
+  Session s(g, "vulkan");
+  for (const auto& k : s.kernels()) CHECK(k.variant == "conv2d_relu_max_pool2d__generic__wg8x8");
+  check_same(g, {{"x", ramp({1, 3, 20, 20}, 0.01f)}});
+  check_same(g, {{"x", ramp({1, 3, 20, 20}, 0.01f)}}, {{"r", "relu__generic__vec4_wg64"}});  // unfused
+}
+
+TEST_CASE("vulkan: the staging path gives the same results", "[vulkan]") {
+  ::setenv("POOLKIT_VK_STAGING", "1", 1);  // as on a GPU whose device memory the host cannot map
+  Graph g;
+  const auto x = g.input("x", {2, 3, 10, 12});
+  const auto k = g.constant("k", ramp({4, 3, 1, 1}, 0.01f));
+  const auto c = g.add("c", Conv2dAttrs{}, {x, k});
+  const auto p = g.add("p", MaxPool2dAttrs{{2, 2}, std::nullopt, {0, 0}, {1, 1}, false, true}, {c[0]});
+  g.output(p[0]);
+  g.output(p[1]);
+  g.output(x);
+  check_same(g, {{"x", ramp({2, 3, 10, 12})}});
+  ::unsetenv("POOLKIT_VK_STAGING");
+}
+
+TEST_CASE("vulkan: bad indices and samples are input errors, as on reference", "[vulkan]") {
+  Graph g;
+  const auto v = g.input("v", {1, 1, 2, 2});
+  const auto i = g.input("i", {1, 1, 2, 2}, DType::i64);
+  g.output(g.add("u", MaxUnpool2dAttrs{{2, 2}}, {v, i})[0]);
+  NamedTensors in{{"v", ramp({1, 1, 2, 2})}, {"i", Tensor::from_vector(Shape{1, 1, 2, 2}, std::vector<int64_t>{0, 5, 99, -1})}};
+  Session s(g, "vulkan");
+  try {
+    s.run(in);
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::bad_input);
+    CHECK(std::string(e.what()).find("node 'u'") != std::string::npos);
+    CHECK(std::string(e.what()).find("out of range for output plane 4x4") != std::string::npos);
+  }
+  in["i"] = Tensor::from_vector(Shape{1, 1, 2, 2}, std::vector<int64_t>{0, 3, 12, 15});
+  check_same(g, in);  // the same session would work too; a fresh one checks the good path
+
+  Graph f;
+  const auto x = f.input("x", {1, 2, 8, 8});
+  const auto smp = f.input("samples", {1, 2, 2});
+  f.output(f.add("f", FractionalMaxPool2dAttrs{{2, 2}, Pair{3, 3}}, {x, smp})[0]);
+  NamedTensors fin{{"x", ramp({1, 2, 8, 8})}, {"samples", Tensor::from_vector(Shape{1, 2, 2}, std::vector<float>{0.5f, 0.2f, 1.5f, 0.1f})}};
+  CHECK_THROWS_AS(run(f, "vulkan", fin), Error);
+  fin["samples"] = Tensor::from_vector(Shape{1, 2, 2}, std::vector<float>{0.5f, 0.2f, 0.9f, 0.1f});
+  check_same(f, fin);
+}
+
+TEST_CASE("vulkan: device choice by index or name, and a bad choice is a runtime error", "[vulkan]") {
+  Graph g;
+  const auto x = g.input("x", {1, 1, 4, 4});
+  g.output(g.add("r", ReluAttrs{}, {x})[0]);
+  CHECK_NOTHROW(Session(g, "vulkan", SessionOptions{0, {}, "0"}));
+  const std::string name = backend("vulkan").devices().at(0).name;
+  CHECK_NOTHROW(Session(g, "vulkan", SessionOptions{0, {}, name.substr(0, 4)}));
+  try {
+    Session(g, "vulkan", SessionOptions{0, {}, "no-such-gpu"});
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::runtime);
+    CHECK(std::string(e.what()).find("no-such-gpu") != std::string::npos);
+  }
+}
+
+TEST_CASE("vulkan: the copy roofline runs on the device", "[vulkan]") {
+  const double gbs = backend("vulkan").copy_gbytes_per_s(1 << 22, 3, 0);
+  CHECK(gbs > 0.01);
+  CHECK(std::isfinite(gbs));
+}
+#endif
