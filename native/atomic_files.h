@@ -8,6 +8,8 @@
 #pragma once
 
 #include <filesystem>
+#include <initializer_list>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -20,15 +22,23 @@ class AtomicFiles {
   AtomicFiles& operator=(const AtomicFiles&) = delete;
   ~AtomicFiles();
 
-  // Throws Error{bad_input} when |destination| is already in the set or cannot be created,
-  // Error{runtime} when writing fails (disk full).
-  void add(const std::filesystem::path& destination, std::string_view bytes);
+  // |pieces| are written one after the other (a header, then a tensor's data straight from its
+  // memory). Throws Error{bad_input} when |destination| is already in the set or cannot be
+  // created, Error{runtime} when writing fails (disk full).
+  //
+  // A destination that exists and is neither a regular file nor a directory (/dev/null,
+  // /dev/stdout, a FIFO) cannot be replaced by a rename — and must not be: as root, renaming over
+  // /dev/null would replace the device with a file. Such a destination is written directly, last,
+  // by commit(), after every regular file is in place; the pieces must stay alive until then.
+  void add(const std::filesystem::path& destination, std::initializer_list<std::string_view> pieces);
+  void add(const std::filesystem::path& destination, std::string_view bytes) { add(destination, {bytes}); }
   void commit();
 
  private:
   struct Pending {
     std::filesystem::path destination;
-    std::filesystem::path temp;
+    std::filesystem::path temp;  // empty for a destination written directly (a device or FIFO)
+    std::vector<std::string_view> pieces;  // what to write directly at commit()
   };
   void discard() noexcept;
   std::vector<Pending> pending_;

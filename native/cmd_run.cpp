@@ -10,6 +10,7 @@
 
 #include "atomic_files.h"
 #include "commands.h"
+#include "io/npy_prefix.h"
 #include "name_file_arg.h"
 #include "poolkit/poolkit.h"
 
@@ -109,8 +110,16 @@ int run(const RunArgs& args) {
     }
     return 0;
   }
+  // Each file is the .npy prefix followed by the tensor's data straight from its memory: a large
+  // output is never copied (a copy could double the memory a run needs).
+  std::vector<std::string> prefixes;
+  prefixes.reserve(outputs.size());
   AtomicFiles files;
-  for (const NameFile& o : outputs) files.add(o.file, serialize_npy(results.at(o.name)));
+  for (const NameFile& o : outputs) {
+    const Tensor& t = results.at(o.name);
+    prefixes.push_back(detail::npy_prefix(t));
+    files.add(o.file, {prefixes.back(), std::string_view(static_cast<const char*>(t.raw()), t.nbytes())});
+  }
   files.commit();
   return 0;
 }

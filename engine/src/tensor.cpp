@@ -105,7 +105,7 @@ Tensor Tensor::from_vector(Shape shape, const std::vector<float>& values) {
   if (static_cast<int64_t>(values.size()) != t.numel()) {
     fail_bad_input("from_vector: " + std::to_string(values.size()) + " values for shape " + t.shape().str());
   }
-  std::memcpy(t.raw(), values.data(), t.nbytes());
+  if (t.nbytes() > 0) std::memcpy(t.raw(), values.data(), t.nbytes());  // data() may be null when empty
   return t;
 }
 
@@ -114,7 +114,7 @@ Tensor Tensor::from_vector(Shape shape, const std::vector<int64_t>& values) {
   if (static_cast<int64_t>(values.size()) != t.numel()) {
     fail_bad_input("from_vector: " + std::to_string(values.size()) + " values for shape " + t.shape().str());
   }
-  std::memcpy(t.raw(), values.data(), t.nbytes());
+  if (t.nbytes() > 0) std::memcpy(t.raw(), values.data(), t.nbytes());  // data() may be null when empty
   return t;
 }
 

@@ -283,6 +283,39 @@ TEST_CASE("cli: outputs are all-or-nothing when a later output cannot be written
   CHECK_FALSE(fs::exists(box / "p.npy"));
 }
 
+// Fuzzing regressions (tests/errors/test_fuzz_regressions.cpp has the engine-level ones).
+TEST_CASE("cli: devices, directories and endless files as graph, input or output", "[cli][errors][fuzz]") {
+  Sandbox box;
+  box.write("g.json", one_node_graph(R"({"name": "n", "op": "max_pool2d", "inputs": ["x"], "kernel_size": 2})"));
+  poolkit::save_npy(box / "x.npy", test_input(Shape{1, 2, 8, 8}));
+  fs::create_directory(box / "adir");
+  SECTION("/dev/zero as an input is not read forever") {
+    require_usage_error(box, "run g.json --input x=/dev/zero --output n=n.npy", "/dev/zero");
+  }
+  SECTION("/dev/zero as the graph is not read forever") {
+    require_usage_error(box, "run /dev/zero --input x=x.npy --output n=n.npy", "/dev/zero");
+  }
+  SECTION("/dev/null and a directory as the graph or an input") {
+    require_usage_error(box, "run /dev/null --input x=x.npy --output n=n.npy", "null");
+    require_usage_error(box, "run adir --input x=x.npy --output n=n.npy", "adir");
+    require_usage_error(box, "run g.json --input x=/dev/null --output n=n.npy", "/dev/null");
+    require_usage_error(box, "run g.json --input x=adir --output n=n.npy", "adir");
+  }
+  SECTION("/dev/null as an output is written through, never replaced by a file") {
+    // Before: the temporary file was renamed over /dev/null — as root, that replaced the device.
+    const CliResult r = box.run("run g.json --input x=x.npy --output n=/dev/null");
+    CHECK(r.code == 0);
+    CHECK(r.err.empty());
+    CHECK(fs::is_character_file("/dev/null"));
+    CHECK(box.listing() == std::set<std::string>{"g.json", "x.npy", "adir"});
+  }
+  SECTION("an output may replace the input it was computed from") {
+    const CliResult r = box.run("run g.json --input x=x.npy --output n=x.npy");
+    CHECK(r.code == 0);
+    CHECK(poolkit::load_npy(box / "x.npy").shape() == Shape{1, 2, 4, 4});
+  }
+}
+
 TEST_CASE("cli: --help on every command exits 0, --version prints the version", "[cli]") {
   Sandbox box;
   for (const std::string args : {"--help", "run --help", "ops --help", "devices --help"}) {

@@ -5,6 +5,8 @@
 // what NumPy writes is rejected with a one-line Error{bad_input} "<file>: <problem>".
 #include "poolkit/npy.h"
 
+#include "io/npy_prefix.h"
+
 #include <array>
 #include <atomic>
 #include <bit>
@@ -82,6 +84,7 @@ class HeaderParser {
     if (!fortran) fail("header has no 'fortran_order'");
     if (!shape) fail("header has no 'shape'");
 
+    if (shape->size() > 64) fail("shape has " + std::to_string(shape->size()) + " dimensions (at most 64, as NumPy)");
     Header h;
     h.dtype = dtype_from_descr(*descr);
     if (*fortran) fail("fortran_order True is not supported (save a C-contiguous array)");
@@ -356,7 +359,9 @@ Tensor load_npy(const std::filesystem::path& file) {
   return read_npy(src, what);
 }
 
-std::string serialize_npy(const Tensor& tensor) {
+namespace detail {
+
+std::string npy_prefix(const Tensor& tensor) {
   std::string header = header_text(tensor);
   // Pad with spaces and end with '\n' so the data starts at a multiple of 64 bytes (NumPy's
   // alignment); version 2.0 only when the padded header does not fit a 16-bit length.
@@ -372,17 +377,26 @@ std::string serialize_npy(const Tensor& tensor) {
   const size_t len = header.size();
   for (size_t i = 0; i < (v1 ? 2u : 4u); ++i) out += static_cast<char>((len >> (8 * i)) & 0xff);
   out += header;
+  return out;
+}
+
+}  // namespace detail
+
+std::string serialize_npy(const Tensor& tensor) {
+  std::string out = detail::npy_prefix(tensor);
   out.append(static_cast<const char*>(tensor.raw()), tensor.nbytes());
   return out;
 }
 
 void save_npy(const std::filesystem::path& file, const Tensor& tensor) {
-  const std::string bytes = serialize_npy(tensor);
+  // Header and data are written straight from the tensor: no second copy of a large tensor.
+  const std::string prefix = detail::npy_prefix(tensor);
   const std::filesystem::path temp = temp_sibling(file);
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
     if (!out) fail_bad_input(file.string() + ": cannot create: " + errno_text());
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.write(prefix.data(), static_cast<std::streamsize>(prefix.size()));
+    out.write(static_cast<const char*>(tensor.raw()), static_cast<std::streamsize>(tensor.nbytes()));
     out.close();
     if (!out) {
       const std::string why = errno_text();

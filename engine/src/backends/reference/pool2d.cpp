@@ -57,7 +57,9 @@ float avg_window(const float* plane, const Planes& in, const Window2d& win, int6
   int64_t w0 = ow * win.w.stride - win.w.pad;
   int64_t h1 = std::min(h0 + win.h.kernel, in.h + win.h.pad);
   int64_t w1 = std::min(w0 + win.w.kernel, in.w + win.w.pad);
-  const int64_t padded_size = (h1 - h0) * (w1 - w0);
+  // In double: a window far larger than the input (huge kernel and padding) has a padded size
+  // beyond int64, and the mean over it is still well defined (close to 0).
+  const double padded_size = static_cast<double>(h1 - h0) * static_cast<double>(w1 - w0);
   h0 = std::max<int64_t>(h0, 0);
   w0 = std::max<int64_t>(w0, 0);
   h1 = std::min(h1, in.h);
@@ -67,10 +69,10 @@ float avg_window(const float* plane, const Planes& in, const Window2d& win, int6
   for (int64_t ih = h0; ih < h1; ++ih) {
     for (int64_t iw = w0; iw < w1; ++iw) sum += plane[ih * in.w + iw];
   }
-  const int64_t divisor = divisor_override ? *divisor_override
-                          : count_include_pad ? padded_size
-                                              : (h1 - h0) * (w1 - w0);
-  return static_cast<float>(sum / static_cast<double>(divisor));
+  const double divisor = divisor_override ? static_cast<double>(*divisor_override)
+                         : count_include_pad ? padded_size
+                                             : static_cast<double>((h1 - h0) * (w1 - w0));
+  return static_cast<float>(sum / divisor);
 }
 
 // (Σ|x|^p)^(1/p) over the window's taps inside the input (Lp pooling has no padding; a ceil-mode

@@ -1,7 +1,9 @@
 // The reference backend: runs each node's plain-loop kernel in graph order.
+#include <cstdio>
 #include <thread>
 
 #include "backends/reference/kernels.h"
+#include "backends/reference/work_estimate.h"
 #include "graph/op_table.h"
 #include "poolkit/backend.h"
 
@@ -24,12 +26,13 @@ class ReferenceExecutable final : public Executable {
       reference::Inputs in;
       for (ValueId id : node.inputs) in.push_back(&values[static_cast<size_t>(id)]);
       reference::Outputs out;
-      for (ValueId id : node.outputs) {
-        const Value& v = graph_.value(id);
-        values[static_cast<size_t>(id)] = Tensor::zeros(v.shape, v.dtype);
-        out.push_back(&values[static_cast<size_t>(id)]);
-      }
       try {
+        // Allocation inside the try: an out-of-memory error names the node too.
+        for (ValueId id : node.outputs) {
+          const Value& v = graph_.value(id);
+          values[static_cast<size_t>(id)] = Tensor::zeros(v.shape, v.dtype);
+          out.push_back(&values[static_cast<size_t>(id)]);
+        }
         std::visit([&](const auto& attrs) { reference::run(attrs, in, out); }, node.attrs);
       } catch (const Error& e) {
         const std::string where = detail::node_where(node.name, node.kind());
@@ -59,7 +62,17 @@ class ReferenceBackend final : public Backend {
     return {{"host CPU", "cpu", "plain loops, one thread (" + std::to_string(std::thread::hardware_concurrency()) + " cores present)"}};
   }
   bool implements(OpKind) const override { return true; }  // the oracle runs everything
-  Support supports(const Node&, const Graph&) const override { return {}; }
+  // Every op is implemented; only a node so large that the plain loops would run for minutes or
+  // hours is refused (work_estimate.h), so that a huge-but-valid graph fails at once.
+  Support supports(const Node& node, const Graph& graph) const override {
+    const double work = reference::estimated_work(node, graph);
+    if (work <= reference::kReferenceMaxWork) return {};
+    char text[64];
+    std::snprintf(text, sizeof text, "%.2g", work);
+    return {Support::Code::unsupported_parameter,
+            std::string("output ") + graph.value(node.outputs.at(0)).shape.str() + " is about " + text +
+                " units of work, more than the reference backend's limit of 2^34 (about ten seconds of its plain loops)"};
+  }
   std::vector<std::string> variants(const Node& node, const Graph&) const override {
     return {ReferenceExecutable::variant_of(node)};
   }
