@@ -476,7 +476,7 @@ class VulkanExecutable final : public Executable {
         if (row.shader == ShaderId::pool2d_vec4) {
           const Pipeline& pl = pipeline(row, {op}, sizeof p);
           const Access b[] = {{&buf(x), false}, {&buf(y), true}};
-          rec.dispatch(pl, b, words(p), {static_cast<uint64_t>(po.w / 4), static_cast<uint64_t>(po.h), static_cast<uint64_t>(po.count)});
+          rec.dispatch(pl, b, words(p), {static_cast<uint64_t>(po.w / 4 * po.h * po.count), 1, 1});
         } else {
           const bool k3s2 = row.specialization == "k3s2";
           const uint32_t kc = k3s2 ? 3 : 0, sc = k3s2 ? 2 : 0;
@@ -714,8 +714,9 @@ class VulkanBackend final : public Backend {
     } catch (const Error&) {
     }
     for (const PhysicalDevice& d : physical_) {
-      out.push_back({d.props.deviceName, d.type_name(),
-                     (d.props.deviceName == chosen ? "(default)\n    " : "\n    ") + d.details()});
+      std::string details = d.details();  // "device N, Vulkan ...": mark the default choice
+      if (d.props.deviceName == chosen) details.insert(details.find(','), " (the default)");
+      out.push_back({d.props.deviceName, d.type_name(), details});
     }
     return out;
   }
