@@ -211,7 +211,13 @@ std::vector<size_t> topological_order(const std::vector<RawNode>& nodes) {
   return order;
 }
 
-Graph from_json_document(json& doc, const std::filesystem::path& base_dir) {
+// The graph without its outputs, and the ids of the outputs the document lists (in order).
+struct Document {
+  Graph graph;
+  std::vector<ValueId> outputs;
+};
+
+Document from_json_document(json& doc, const std::filesystem::path& base_dir) {
   expect_object(doc, "graph");
   reject_unknown_keys(doc, {"inputs", "constants", "nodes", "outputs", "name", "description"}, "graph");
 
@@ -255,14 +261,47 @@ Graph from_json_document(json& doc, const std::filesystem::path& base_dir) {
   if (!doc.contains("outputs") || !doc["outputs"].is_array() || doc["outputs"].empty()) {
     fail_bad_input("graph 'outputs': expected a non-empty list of value names");
   }
+  std::vector<ValueId> outputs;
   for (const auto& o : doc["outputs"]) {
     if (!o.is_string()) fail_bad_input("graph 'outputs': expected value names, got " + detail::brief(o));
     const auto id = g.find(o.get<std::string>());
     if (!id) fail_bad_input("graph 'outputs': unknown value '" + o.get<std::string>() + "'");
-    g.output(*id);
+    outputs.push_back(*id);
   }
-  return g;
+  return {std::move(g), std::move(outputs)};
 }
+
+// SAX handler that fails on the first key repeated within one object (one key set per open object).
+class DuplicateKeyFinder {
+ public:
+  bool null() { return true; }
+  bool boolean(bool) { return true; }
+  bool number_integer(json::number_integer_t) { return true; }
+  bool number_unsigned(json::number_unsigned_t) { return true; }
+  bool number_float(json::number_float_t, const json::string_t&) { return true; }
+  bool string(json::string_t&) { return true; }
+  bool binary(json::binary_t&) { return true; }
+  bool start_object(std::size_t) {
+    keys_.emplace_back();
+    return true;
+  }
+  bool key(json::string_t& key) {
+    if (!keys_.empty() && !keys_.back().insert(key).second) {
+      fail_bad_input("malformed JSON: key " + detail::brief(json(key)) + " appears twice in one object");
+    }
+    return true;
+  }
+  bool end_object() {
+    if (!keys_.empty()) keys_.pop_back();
+    return true;
+  }
+  bool start_array(std::size_t) { return true; }
+  bool end_array() { return true; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) { return false; }
+
+ private:
+  std::vector<std::set<std::string>> keys_;
+};
 
 std::string json_error_text(const json::exception& e) {
   std::string msg = e.what();
@@ -274,28 +313,27 @@ std::string json_error_text(const json::exception& e) {
 
 Graph Graph::from_json(std::string_view text, const std::filesystem::path& base_dir) {
   json doc;
-  // JSON allows duplicate keys and keeps the last silently; in a graph that would hide a typo
-  // ({"stride": 1, ..., "stride": 2}), so the parser reports them, one key set per open object.
-  std::vector<std::set<std::string>> keys;
-  const json::parser_callback_t reject_duplicate_keys = [&keys](int, json::parse_event_t event, json& parsed) {
-    if (event == json::parse_event_t::object_start) {
-      keys.emplace_back();
-    } else if (event == json::parse_event_t::object_end) {
-      if (!keys.empty()) keys.pop_back();
-    } else if (event == json::parse_event_t::key && !keys.empty()) {
-      if (!keys.back().insert(parsed.get<std::string>()).second) {
-        fail_bad_input("malformed JSON: key " + detail::brief(parsed) + " appears twice in one object");
-      }
-    }
-    return true;
-  };
   try {
-    doc = json::parse(text, reject_duplicate_keys);
+    doc = json::parse(text);
   } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers like 1e999
     fail_bad_input("malformed JSON: " + json_error_text(e));
   }
+  // JSON allows duplicate keys and the parser keeps the last silently; in a graph that would
+  // hide a typo ({"stride": 1, ..., "stride": 2}), so a second, SAX pass reports them. (A parser
+  // callback could do it in one pass, but nlohmann's callback parser is quadratic in the length
+  // of an array of objects: 200 000 nodes took seconds.)
   try {
-    return from_json_document(doc, base_dir);
+    DuplicateKeyFinder finder;
+    json::sax_parse(text, &finder);
+    Document d = from_json_document(doc, base_dir);
+    // Graph::output() checks for a repeat by scanning the list; for a document's outputs a set
+    // does it, so that a graph listing 200 000 outputs loads in linear time (it took 11 s).
+    std::set<ValueId> listed;
+    for (ValueId id : d.outputs) {
+      if (!listed.insert(id).second) fail_bad_input("output '" + d.graph.value(id).name + "' is listed twice");
+      d.graph.outputs_.push_back(id);
+    }
+    return std::move(d.graph);
   } catch (const json::exception& e) {
     // Every field is type-checked before use; this is the net under that, so that a JSON library
     // error can never surface as a runtime failure (exit 1) instead of bad input.
