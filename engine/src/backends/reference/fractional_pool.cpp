@@ -16,6 +16,7 @@
 #include "backends/reference/kernels.h"
 #include "backends/reference/planes.h"
 #include "graph/fractional_intervals.h"
+#include "graph/kernel_input_checks.h"
 #include "random/counter_rng.h"
 
 namespace poolkit::reference {
@@ -36,14 +37,8 @@ Samples samples_for(const FractionalMaxPool2dAttrs& a, const Inputs& inputs, con
     }
     const Samples pair{s[static_cast<size_t>(2 * plane)], s[static_cast<size_t>(2 * plane + 1)]};
     // A sample outside [0, 1) (or NaN) would place windows outside the input.
-    for (int axis = 0; axis < 2; ++axis) {
-      const float u = axis == 0 ? pair.w : pair.h;
-      if (!(u >= 0.0f && u < 1.0f)) {
-        fail_bad_input("input 'samples': value " + std::to_string(u) + " at plane " +
-                       std::to_string(plane) + ", axis " + std::to_string(axis) +
-                       ": must be in [0, 1)");
-      }
-    }
+    check_fractional_sample(pair.w, plane, 0);
+    check_fractional_sample(pair.h, plane, 1);
     return pair;
   }
   const PlaneKey key = plane_key(x_shape, plane);

@@ -8,6 +8,7 @@
 
 #include "backends/reference/kernels.h"
 #include "backends/reference/planes.h"
+#include "graph/kernel_input_checks.h"
 
 namespace poolkit::reference {
 
@@ -28,11 +29,7 @@ void run(const MaxUnpool2dAttrs&, const Inputs& inputs, const Outputs& outputs) 
       const size_t from = static_cast<size_t>(p * in.size() + i);
       const int64_t index = indices[from];
       // Indices are run-time data, so a bad one is the caller's input error, not a bug.
-      if (index < 0 || index >= out.size()) {
-        fail_bad_input("input 'indices': index " + std::to_string(index) +
-                       " out of range for output plane " + std::to_string(out.h) + "x" +
-                       std::to_string(out.w));
-      }
+      check_unpool_index(index, out.h, out.w);
       y[static_cast<size_t>(p * out.size() + index)] = values[from];
     }
   }
