@@ -57,5 +57,6 @@ NamedTensors Session::run(const NamedTensors& inputs) {
 }
 
 std::vector<KernelChoice> Session::kernels() const { return executable_->kernels(); }
+std::vector<Executable::NodeTime> Session::last_node_times() const { return executable_->last_node_times(); }
 
 }  // namespace poolkit

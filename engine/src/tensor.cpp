@@ -74,7 +74,10 @@ std::string Shape::str() const {
 
 std::ostream& operator<<(std::ostream& os, const Shape& shape) { return os << shape.str(); }
 
-Tensor Tensor::zeros(Shape shape, DType dtype) {
+Tensor Tensor::zeros(Shape shape, DType dtype) { return allocate(std::move(shape), dtype, true); }
+Tensor Tensor::uninitialized(Shape shape, DType dtype) { return allocate(std::move(shape), dtype, false); }
+
+Tensor Tensor::allocate(Shape shape, DType dtype, bool zero) {
   Tensor t;
   t.numel_ = shape.numel();
   t.shape_ = std::move(shape);
@@ -82,7 +85,8 @@ Tensor Tensor::zeros(Shape shape, DType dtype) {
   const size_t bytes = t.nbytes();
   check_allocatable(bytes, t.shape_, dtype);
   try {
-    t.owned_ = std::shared_ptr<std::byte[]>(new std::byte[bytes > 0 ? bytes : 1]());
+    const size_t n = bytes > 0 ? bytes : 1;
+    t.owned_ = std::shared_ptr<std::byte[]>(zero ? new std::byte[n]() : new std::byte[n]);
   } catch (const std::bad_alloc&) {
     fail_runtime("out of memory allocating a " + std::string(dtype_name(dtype)) + " tensor of shape " +
                  t.shape_.str() + " (" + std::to_string(bytes) + " bytes)");

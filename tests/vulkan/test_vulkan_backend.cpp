@@ -117,7 +117,7 @@ TEST_CASE("vulkan: the vec4 2x2 kernels agree with reference, NaN and odd height
     const auto in = g.input("x", s);
     if (op == "max_pool2d") g.output(g.add("p", MaxPool2dAttrs{{2, 2}}, {in})[0]);
     else g.output(g.add("p", AvgPool2dAttrs{{2, 2}, std::nullopt, {0, 0}, false, true, 3}, {in})[0]);
-    for (const std::string v : backend("vulkan").variants(g.nodes()[0], g)) {
+    for (const std::string& v : backend("vulkan").variants(g.nodes()[0], g)) {
       INFO(v);
       check_same(g, {{"x", x}}, {{"p", v}});
     }

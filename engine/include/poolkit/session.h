@@ -35,6 +35,8 @@ class Session {
   const Graph& graph() const { return graph_; }
   std::string_view backend_name() const { return backend_name_; }
   std::vector<KernelChoice> kernels() const;
+  // Device-side time per node of the last run, where the backend measures it (else empty).
+  std::vector<Executable::NodeTime> last_node_times() const;
 
  private:
   Graph graph_;

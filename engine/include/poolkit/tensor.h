@@ -53,6 +53,8 @@ class Tensor {
  public:
   Tensor() = default;
   static Tensor zeros(Shape shape, DType dtype = DType::f32);
+  // Contents undefined: for outputs a kernel overwrites entirely (saves a write pass).
+  static Tensor uninitialized(Shape shape, DType dtype = DType::f32);
   // Wraps memory the caller owns (npy mapping, embind views); the caller keeps it alive.
   static Tensor borrow(void* data, Shape shape, DType dtype);
   static Tensor from_vector(Shape shape, const std::vector<float>& values);
@@ -73,6 +75,9 @@ class Tensor {
   const void* raw() const { return data_; }
 
   Tensor clone() const;
+  // True when this handle owns its buffer and no other handle shares it: a backend may then
+  // recycle the buffer for its next run.
+  bool sole_owner() const { return owned_ && owned_.use_count() == 1; }
 
  private:
   Shape shape_;
@@ -80,6 +85,8 @@ class Tensor {
   int64_t numel_ = 0;
   std::shared_ptr<std::byte[]> owned_;
   std::byte* data_ = nullptr;
+
+  static Tensor allocate(Shape shape, DType dtype, bool zero);
 };
 
 template <class T>

@@ -1,0 +1,122 @@
+// conv2d, conv2d -> relu, and conv2d -> relu -> max_pool2d: one conv algorithm, three steps.
+#include "backends/halide/family_helpers.h"
+#include "graph/pool_geometry.h"
+
+namespace poolkit::halide {
+namespace {
+
+const Conv2dAttrs& conv_attrs(const Step& s) { return std::get<Conv2dAttrs>(s.first().attrs); }
+
+struct ConvGeometry {
+  int32_t kh, kw, sh, sw, ph, pw, dh, dw, groups;
+};
+
+ConvGeometry geometry(const Step& s, const Graph& g) {
+  const Conv2dAttrs& a = conv_attrs(s);
+  const Shape& w = g.value(s.first().inputs[1]).shape;
+  Pair pad = a.padding.values;
+  if (a.padding.mode == Conv2dPadding::Mode::valid) pad = {0, 0};
+  if (a.padding.mode == Conv2dPadding::Mode::same) {
+    // PyTorch: total d*(k-1), the odd element at the end; the output size implies the end.
+    pad = {a.dilation.h * (w[2] - 1) / 2, a.dilation.w * (w[3] - 1) / 2};
+  }
+  return {i32(w[2]), i32(w[3]), i32(a.stride.h), i32(a.stride.w), i32(pad.h), i32(pad.w),
+          i32(a.dilation.h), i32(a.dilation.w), i32(a.groups)};
+}
+
+bool conv_accepts(const Step& s, const Graph& g) {
+  if (s.first().kind() != OpKind::conv2d || !fits_halide(s, g)) return false;
+  const Conv2dAttrs& a = conv_attrs(s);
+  for (int64_t v : {a.stride.h, a.stride.w, a.padding.values.h, a.padding.values.w, a.dilation.h, a.dilation.w, a.groups})
+    if (!fits_int32(v)) return false;
+  return true;
+}
+
+bool kernel_fits(const Variant& v, const Step& s, const Graph& g) {
+  const ConvGeometry c = geometry(s, g);
+  return param_fits(v, "kernel", c.kh) && param_fits(v, "kernel", c.kw);
+}
+
+// conv2d alone, and conv2d -> relu (the planner only forms the latter when relu is conv's sole reader).
+bool accepts_conv(const Step& s, const Graph& g) { return s.nodes.size() == 1 && conv_accepts(s, g); }
+bool accepts_conv_relu(const Step& s, const Graph& g) {
+  return s.nodes.size() == 2 && s.nodes[1]->kind() == OpKind::relu && conv_accepts(s, g);
+}
+bool applies_conv(const Variant& v, const Step& s, const Graph& g) {
+  return v.int_param("relu") == (s.nodes.size() == 2 ? 1 : 0) && kernel_fits(v, s, g);
+}
+
+// conv2d -> relu -> max_pool2d: the generator pools the conv output without padding, dilation or
+// indices, and every window must lie inside the conv output (no ceil-mode overhang).
+bool accepts_fused(const Step& s, const Graph& g) {
+  if (s.nodes.size() != 3 || s.nodes[2]->kind() != OpKind::max_pool2d || !conv_accepts(s, g)) return false;
+  const MaxPool2dAttrs& p = std::get<MaxPool2dAttrs>(s.nodes[2]->attrs);
+  if (p.return_indices || p.padding != Pair{0, 0} || p.dilation != Pair{1, 1}) return false;
+  const Window2d w = window_of(p);
+  const Shape& conv_out = g.value(s.first().outputs[0]).shape;
+  const Shape& pooled = g.value(s.last().outputs[0]).shape;
+  const int r = conv_out.rank();
+  return (pooled[r - 2] - 1) * w.h.stride + w.h.kernel <= conv_out[r - 2] &&
+         (pooled[r - 1] - 1) * w.w.stride + w.w.kernel <= conv_out[r - 1] && fits_int32(w.h.kernel) &&
+         fits_int32(w.w.kernel) && fits_int32(w.h.stride) && fits_int32(w.w.stride);
+}
+bool applies_fused(const Variant& v, const Step& s, const Graph& g) {
+  const Window2d w = window_of(std::get<MaxPool2dAttrs>(s.nodes[2]->attrs));
+  const int pk = v.int_param("pool_kernel");  // pool kernel = stride = pk when baked in
+  const bool pool_fits = pk == 0 || (w.h.kernel == pk && w.w.kernel == pk && w.h.stride == pk && w.w.stride == pk);
+  return pool_fits && kernel_fits(v, s, g);
+}
+
+struct ConvBuffers {
+  Halide::Runtime::Buffer<float> input, weight, bias, output;
+  Tensor bias_storage;  // zeros when the graph has no bias
+};
+
+ConvBuffers conv_buffers(const Step& s, const Graph& g, ValueTable& values) {
+  ConvBuffers b;
+  const Tensor& x = input_of(s, values, 0);
+  const Tensor& w = input_of(s, values, 1);
+  if (s.first().inputs.size() == 3) {
+    b.bias_storage = input_of(s, values, 2);
+  } else {
+    b.bias_storage = Tensor::zeros({w.shape()[0]});
+  }
+  Tensor& y = new_output(s, g, values, 0);
+  b.input = view<float>(x, as_nchw(x.shape(), false));
+  b.weight = view<float>(w, w.shape().dims());
+  b.bias = view<float>(b.bias_storage, b.bias_storage.shape().dims());
+  b.output = view<float>(y, as_nchw(y.shape(), false));
+  return b;
+}
+
+using ConvFn = int (*)(halide_buffer_t*, halide_buffer_t*, halide_buffer_t*, int32_t, int32_t, int32_t, int32_t, int32_t,
+                       int32_t, int32_t, halide_buffer_t*);
+using FusedFn = int (*)(halide_buffer_t*, halide_buffer_t*, halide_buffer_t*, int32_t, int32_t, int32_t, int32_t, int32_t,
+                        int32_t, int32_t, int32_t, int32_t, int32_t, int32_t, halide_buffer_t*);
+
+void run_conv(const Variant& v, const Step& s, const Graph& g, ValueTable& values) {
+  const ConvGeometry c = geometry(s, g);
+  ConvBuffers b = conv_buffers(s, g, values);
+  check(reinterpret_cast<ConvFn>(v.function)(b.input, b.weight, b.bias, c.sh, c.sw, c.ph, c.pw, c.dh, c.dw, c.groups,
+                                              b.output),
+        v.id);
+}
+
+void run_fused(const Variant& v, const Step& s, const Graph& g, ValueTable& values) {
+  const ConvGeometry c = geometry(s, g);
+  const Window2d w = window_of(std::get<MaxPool2dAttrs>(s.nodes[2]->attrs));
+  ConvBuffers b = conv_buffers(s, g, values);
+  check(reinterpret_cast<FusedFn>(v.function)(b.input, b.weight, b.bias, c.sh, c.sw, c.ph, c.pw, c.dh, c.dw, c.groups,
+                                               i32(w.h.kernel), i32(w.w.kernel), i32(w.h.stride), i32(w.w.stride),
+                                               b.output),
+        v.id);
+}
+
+}  // namespace
+
+extern const Family kConvFamily{"conv2d", "conv2d", accepts_conv, applies_conv, run_conv};
+extern const Family kConvReluFamily{"conv2d_relu", "conv2d", accepts_conv_relu, applies_conv, run_conv};
+extern const Family kConvReluMaxPoolFamily{"conv2d_relu_max_pool2d", "conv2d_relu_max_pool2d", accepts_fused,
+                                           applies_fused, run_fused};
+
+}  // namespace poolkit::halide

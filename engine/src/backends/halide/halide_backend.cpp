@@ -1,0 +1,126 @@
+// The `cpu` backend: plans a graph into steps (fusing conv2d -> relu -> max_pool2d where it
+// fits), picks a Halide variant per step and calls the generated functions.
+#include <thread>
+
+#include "backends/halide/family_helpers.h"
+#include "backends/halide/plan.h"
+#include "graph/op_table.h"
+
+namespace poolkit {
+namespace halide {
+namespace {
+
+class CpuExecutable final : public Executable {
+ public:
+  CpuExecutable(const Graph& graph, const CompileOptions& options)
+      : graph_(graph), steps_(plan(graph_, options.variants)), threads_(options.threads) {}
+
+  std::vector<Tensor> run(const std::vector<Tensor>& inputs) override {
+    ValueTable values(graph_.values().size());
+    for (size_t i = 0; i < inputs.size(); ++i) values[static_cast<size_t>(graph_.inputs()[i])] = inputs[i];
+    for (size_t v = 0; v < values.size(); ++v) {
+      if (graph_.values()[v].source == Value::Source::constant) values[v] = graph_.constant_value(static_cast<ValueId>(v));
+    }
+    // Recycle last run's buffers the caller has let go of: memory-bound kernels otherwise pay
+    // for page faults on fresh allocations (P6's 103 MB output: a fault per 4 KiB page).
+    arena_.resize(values.size());
+    for (size_t v = 0; v < values.size(); ++v) {
+      if (graph_.values()[v].source == Value::Source::node && arena_[v].sole_owner()) values[v] = arena_[v];
+    }
+    set_threads(threads_);
+    for (const Step& step : steps_) {
+      const Value& out = graph_.value(step.last().outputs[0]);
+      if (out.shape.numel() == 0) {  // empty batch: nothing to compute, but outputs must exist
+        for (size_t i = 0; i < step.last().outputs.size(); ++i) new_output(step, graph_, values, i);
+        continue;
+      }
+      try {
+        family(step.family)->run(*step.variant, step, graph_, values);
+      } catch (const Error& e) {
+        const std::string where = detail::node_where(step.last().name, step.last().kind());
+        if (std::string_view(e.what()).starts_with(where)) throw;
+        throw Error(e.kind(), where + ": " + e.what());
+      }
+    }
+    for (size_t v = 0; v < values.size(); ++v) {
+      if (graph_.values()[v].source == Value::Source::node) arena_[v] = values[v];
+    }
+    std::vector<Tensor> results;
+    for (ValueId id : graph_.outputs()) results.push_back(values[static_cast<size_t>(id)]);
+    return results;
+  }
+
+  std::vector<KernelChoice> kernels() const override {
+    std::vector<KernelChoice> k;
+    for (const Step& s : steps_)
+      for (const Node* n : s.nodes) k.push_back({n->name, std::string(s.variant->id)});
+    return k;
+  }
+
+ private:
+  Graph graph_;
+  std::vector<Step> steps_;
+  int threads_;
+  std::vector<Tensor> arena_;  // by ValueId: buffers of the last run, reused once released
+};
+
+class CpuBackend final : public Backend {
+ public:
+  std::string_view name() const override { return "cpu"; }
+
+  std::vector<DeviceInfo> devices() const override {
+    return {{"host CPU", "cpu",
+             "Halide AOT kernels, multi-target (AVX-512 / AVX2+FMA / baseline x86-64 chosen at run time); " +
+                 std::to_string(std::thread::hardware_concurrency()) + " hardware threads; " +
+                 std::to_string(halide::variants().size()) + " kernel variants"}};
+  }
+
+  bool implements(OpKind kind) const override {
+    const std::string f = family_for(Node{"", default_node_attrs(kind), {}, {}});
+    return family(f) != nullptr;
+  }
+
+  Support supports(const Node& node, const Graph& graph) const override {
+    const Step step{{&node}, family_for(node), nullptr};
+    const Family* f = family(step.family);
+    if (!f) return {Support::Code::unsupported_parameter, "the cpu backend has no kernel family for this op yet"};
+    if (!f->accepts(step, graph)) {
+      return {Support::Code::unsupported_parameter,
+              "a tensor has 2^31 or more elements or a parameter exceeds int32 (Halide buffers use 32-bit indexing)"};
+    }
+    if (applicable_variants(step, graph).empty()) {
+      return {Support::Code::unsupported_parameter, "no cpu kernel variant applies to these parameters"};
+    }
+    return {};
+  }
+
+  std::vector<std::string> variants(const Node& node, const Graph& graph) const override {
+    std::vector<std::string> out;
+    std::vector<Step> steps{Step{{&node}, family_for(node), nullptr}};
+    if (node.kind() == OpKind::conv2d)
+      for (Step& s : fusion_candidates(graph, node)) steps.push_back(std::move(s));
+    for (const Step& s : steps)
+      for (const Variant* v : applicable_variants(s, graph)) out.emplace_back(v->id);
+    return out;
+  }
+
+  std::unique_ptr<Executable> compile(const Graph& graph, const CompileOptions& options) override {
+    return std::make_unique<CpuExecutable>(graph, options);
+  }
+
+ private:
+  static OpAttrs default_node_attrs(OpKind kind) {
+    OpAttrs attrs;
+    [&]<size_t... I>(std::index_sequence<I...>) {
+      ((static_cast<size_t>(kind) == I ? (attrs.emplace<I>(), 0) : 0), ...);
+    }(std::make_index_sequence<kOpCount>{});
+    return attrs;
+  }
+};
+
+}  // namespace
+}  // namespace halide
+
+std::unique_ptr<Backend> make_cpu_backend() { return std::make_unique<halide::CpuBackend>(); }
+
+}  // namespace poolkit

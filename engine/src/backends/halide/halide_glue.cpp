@@ -1,0 +1,46 @@
+#include "backends/halide/halide_glue.h"
+
+#include <HalideRuntime.h>
+
+#include <thread>
+
+#include "poolkit/errors.h"
+
+namespace poolkit::halide {
+namespace {
+
+thread_local std::string last_halide_error;
+
+void capture_error(void*, const char* message) { last_halide_error = message ? message : "(no message)"; }
+
+// Installed once per process, before the first kernel runs (Halide calls it on failure instead of
+// printing and aborting).
+const bool kHandlerInstalled = [] {
+  halide_set_error_handler(capture_error);
+  return true;
+}();
+
+}  // namespace
+
+std::vector<int64_t> as_nchw(const Shape& s, bool one_dimensional) {
+  const auto& d = s.dims();
+  if (one_dimensional) return s.rank() == 3 ? std::vector<int64_t>{d[0], d[1], 1, d[2]} : std::vector<int64_t>{1, d[0], 1, d[1]};
+  return s.rank() == 4 ? d : std::vector<int64_t>{1, d[0], d[1], d[2]};
+}
+
+void set_threads(int threads) {
+  (void)kHandlerInstalled;
+  const int all = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  halide_set_num_threads(threads > 0 ? threads : all);
+}
+
+void check(int result, std::string_view variant_id) {
+  if (result != 0) {
+    std::string msg = last_halide_error;
+    for (char& ch : msg)
+      if (ch == '\n') ch = ' ';
+    fail_runtime("cpu kernel " + std::string(variant_id) + " failed (" + std::to_string(result) + "): " + msg);
+  }
+}
+
+}  // namespace poolkit::halide

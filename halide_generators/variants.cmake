@@ -1,0 +1,87 @@
+# THE table of Halide schedule variants for the cpu backend: one row per AOT function.
+# id = family__specialization__schedule (STYLE.md 6.3): also the bench/test name and pk_<id> symbol.
+# Rows of one op are in preference order: the first whose PARAMS fit a node runs it, unless
+# `--variant NODE=ID` says otherwise. Every row is conformance-tested.
+
+# ---- 2-D (and 1-D) max / avg / lp pooling ------------------------------------------------------
+poolkit_halide_variant(ID max_pool2d__k2s2__v16_r8 GENERATOR pool2d
+  PARAMS op=max kernel_h=2 kernel_w=2 stride_h=2 stride_w=2 vector_width=16 rows_per_task=8)
+poolkit_halide_variant(ID max_pool2d__k3s2__v16_r8 GENERATOR pool2d
+  PARAMS op=max kernel_h=3 kernel_w=3 stride_h=2 stride_w=2 vector_width=16 rows_per_task=8)
+poolkit_halide_variant(ID max_pool2d__generic__v16_r8 GENERATOR pool2d
+  PARAMS op=max vector_width=16 rows_per_task=8)
+poolkit_halide_variant(ID max_pool2d__generic__v8_r4 GENERATOR pool2d
+  PARAMS op=max vector_width=8 rows_per_task=4)
+poolkit_halide_variant(ID max_pool2d__k2s2__adams2019 GENERATOR pool2d AUTOSCHEDULER Halide::Adams2019
+  PARAMS op=max kernel_h=2 kernel_w=2 stride_h=2 stride_w=2)
+poolkit_halide_variant(ID max_pool2d__k2s2__mullapudi2016 GENERATOR pool2d AUTOSCHEDULER Halide::Mullapudi2016
+  PARAMS op=max kernel_h=2 kernel_w=2 stride_h=2 stride_w=2)
+poolkit_halide_variant(ID max_pool2d__k2s2__li2018 GENERATOR pool2d AUTOSCHEDULER Halide::Li2018
+  PARAMS op=max kernel_h=2 kernel_w=2 stride_h=2 stride_w=2)
+
+poolkit_halide_variant(ID max_pool2d_indices__k2s2__v16_r8 GENERATOR max_pool2d_indices
+  PARAMS kernel_h=2 kernel_w=2 stride_h=2 stride_w=2 vector_width=16 rows_per_task=8)
+poolkit_halide_variant(ID max_pool2d_indices__generic__v16_r8 GENERATOR max_pool2d_indices
+  PARAMS vector_width=16 rows_per_task=8)
+
+poolkit_halide_variant(ID avg_pool2d__k2s2__v16_r8 GENERATOR pool2d
+  PARAMS op=avg kernel_h=2 kernel_w=2 stride_h=2 stride_w=2 vector_width=16 rows_per_task=8)
+poolkit_halide_variant(ID avg_pool2d__generic__v16_r8 GENERATOR pool2d
+  PARAMS op=avg vector_width=16 rows_per_task=8)
+poolkit_halide_variant(ID avg_pool2d__k2s2__adams2019 GENERATOR pool2d AUTOSCHEDULER Halide::Adams2019
+  PARAMS op=avg kernel_h=2 kernel_w=2 stride_h=2 stride_w=2)
+
+poolkit_halide_variant(ID lp_pool2d__generic__v16_r8 GENERATOR pool2d
+  PARAMS op=lp vector_width=16 rows_per_task=8)
+
+# ---- global pooling ----------------------------------------------------------------------------
+poolkit_halide_variant(ID global_max_pool__generic__v16 GENERATOR global_pool PARAMS op=max vector_width=16)
+poolkit_halide_variant(ID global_avg_pool__generic__v16 GENERATOR global_pool PARAMS op=avg vector_width=16)
+poolkit_halide_variant(ID global_lp_pool__generic__v16 GENERATOR global_pool PARAMS op=lp vector_width=16)
+
+# ---- convolution and the fused blocks ----------------------------------------------------------
+poolkit_halide_variant(ID conv2d__k3__v16_co8_r2 GENERATOR conv2d
+  PARAMS kernel=3 vector_width=16 co_block=8 row_block=2)
+poolkit_halide_variant(ID conv2d__generic__v16_co8_r2 GENERATOR conv2d
+  PARAMS vector_width=16 co_block=8 row_block=2)
+poolkit_halide_variant(ID conv2d__k3__adams2019 GENERATOR conv2d AUTOSCHEDULER Halide::Adams2019
+  PARAMS kernel=3)
+poolkit_halide_variant(ID conv2d_relu__k3__v16_co8_r2 GENERATOR conv2d
+  PARAMS relu=true kernel=3 vector_width=16 co_block=8 row_block=2)
+poolkit_halide_variant(ID conv2d_relu__generic__v16_co8_r2 GENERATOR conv2d
+  PARAMS relu=true vector_width=16 co_block=8 row_block=2)
+poolkit_halide_variant(ID conv2d_relu_max_pool2d__k3p2__v16_co8 GENERATOR conv2d_relu_max_pool2d
+  PARAMS kernel=3 pool_kernel=2 vector_width=16 co_block=8)
+poolkit_halide_variant(ID conv2d_relu_max_pool2d__generic__v16_co8 GENERATOR conv2d_relu_max_pool2d
+  PARAMS vector_width=16 co_block=8)
+
+# ---- elementwise -------------------------------------------------------------------------------
+poolkit_halide_variant(ID relu__generic__v16 GENERATOR relu PARAMS vector_width=16)
+
+# ---- adaptive, fractional, stochastic pooling and unpooling -----------------------------------
+# Generic (run-time window) variants: these ops are not among the benchmark workloads, and their
+# windows are data- or size-dependent, so taps are gathers whatever is baked in. One row per
+# function signature / mode (with_indices, with_samples and training change what the kernel
+# computes, not just its schedule). vector_width=16: one AVX-512 vector, as pool2d.
+poolkit_halide_variant(ID adaptive_max_pool2d__generic__v16_r8 GENERATOR adaptive_pool2d
+  PARAMS op=max with_indices=false vector_width=16 rows_per_task=8)
+poolkit_halide_variant(ID adaptive_max_pool2d_indices__generic__v16_r8 GENERATOR adaptive_pool2d
+  PARAMS op=max with_indices=true vector_width=16 rows_per_task=8)
+poolkit_halide_variant(ID adaptive_avg_pool2d__generic__v16_r8 GENERATOR adaptive_pool2d
+  PARAMS op=avg with_indices=false vector_width=16 rows_per_task=8)
+
+poolkit_halide_variant(ID fractional_max_pool2d__seed__v16_r8 GENERATOR fractional_max_pool2d
+  PARAMS with_samples=false with_indices=false vector_width=16 rows_per_task=8)
+poolkit_halide_variant(ID fractional_max_pool2d__samples__v16_r8 GENERATOR fractional_max_pool2d
+  PARAMS with_samples=true with_indices=false vector_width=16 rows_per_task=8)
+poolkit_halide_variant(ID fractional_max_pool2d_indices__seed__v16_r8 GENERATOR fractional_max_pool2d
+  PARAMS with_samples=false with_indices=true vector_width=16 rows_per_task=8)
+poolkit_halide_variant(ID fractional_max_pool2d_indices__samples__v16_r8 GENERATOR fractional_max_pool2d
+  PARAMS with_samples=true with_indices=true vector_width=16 rows_per_task=8)
+
+poolkit_halide_variant(ID stochastic_pool2d_training__generic__v16_r8 GENERATOR stochastic_pool2d
+  PARAMS training=true vector_width=16 rows_per_task=8)
+poolkit_halide_variant(ID stochastic_pool2d_inference__generic__v16_r8 GENERATOR stochastic_pool2d
+  PARAMS training=false vector_width=16 rows_per_task=8)
+
+poolkit_halide_variant(ID max_unpool2d__generic__v16 GENERATOR max_unpool2d PARAMS vector_width=16)
