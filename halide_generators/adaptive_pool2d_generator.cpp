@@ -30,7 +30,7 @@ class AdaptivePool2d : public Generator<AdaptivePool2d> {
   // gathers either way and a wider vector only pays where OW >= 16.
   GeneratorParam<int> vector_width{"vector_width", 16};
   // Output rows per parallel task (as pool2d): adaptive outputs are small (7x7, 1x1 ...), so the
-  // parallelism comes from the planes.
+  // parallelism comes from the planes. (with_indices variants run whole planes per task.)
   GeneratorParam<int> rows_per_task{"rows_per_task", 8};
 
   Input<Buffer<float>> input{"input", 4};
@@ -87,19 +87,21 @@ class AdaptivePool2d : public Generator<AdaptivePool2d> {
   void schedule() {
     for (Func f : {col_begin, col_end, row_begin, row_end}) f.compute_root();
     Var xo("xo");
-    schedule_rows_parallel(output, vector_width, rows_per_task, x, y, c, n, xo);
+    if (op == AdaptiveOp::max && with_indices) {
+      // One pass writes both outputs: indices runs in output's loops (same splits, same parallel
+      // loop) and reads the same acc. compute_with needs equal bounds, which the host provides
+      // (both outputs have the node's shape). No fused parallel var here: with fused loops,
+      // Halide 14 could not relate the two nests and sized acc to whole planes per vector
+      // (measured 2.4 s instead of ~1 ms on 1x64x112x112 -> 56x56).
+      for (int d = 0; d < 4; ++d) indices.dim(d).set_bounds(output.dim(d).min(), output.dim(d).extent());
+      for (Func f : {Func(output), Func(indices)}) schedule_planes_parallel(f, xo);
+      indices.compute_with(output, xo);
+    } else {
+      schedule_rows_parallel(output, vector_width, rows_per_task, x, y, c, n, xo);
+      // Otherwise |indices| is the 1x1x1x1 dummy: a constant store, left unscheduled.
+    }
     acc.compute_at(output, xo).vectorize(x, vector_width);
     acc.update().reorder(x, r.x, r.y).vectorize(x, vector_width);
-    if (op == AdaptiveOp::max && with_indices) {
-      // One pass writes both outputs: indices runs in output's loops (same split, same parallel
-      // tasks) and reads the same acc. compute_with needs the two loop nests to have equal
-      // bounds, which they do: the host passes both outputs of the node's own shape.
-      for (int d = 0; d < 4; ++d) indices.dim(d).set_bounds(output.dim(d).min(), output.dim(d).extent());
-      Var ixo("xo");
-      schedule_rows_parallel(indices, vector_width, rows_per_task, x, y, c, n, ixo);
-      indices.compute_with(output, xo);
-    }
-    // Otherwise |indices| is the 1x1x1x1 dummy: a constant store, left unscheduled.
   }
 
  private:
@@ -107,6 +109,12 @@ class AdaptivePool2d : public Generator<AdaptivePool2d> {
   Func acc{"acc"};
   Func col_begin{"col_begin"}, col_end{"col_end"}, row_begin{"row_begin"}, row_end{"row_end"};
   RDom r;
+
+  // Vectors along x, output rows in order, (c, n) planes in parallel (nested parallel loops).
+  void schedule_planes_parallel(Func f, const Var& xo) {
+    Var xi("xi");
+    f.split(x, xo, xi, vector_width, TailStrategy::GuardWithIf).reorder(xi, xo, y, c, n).vectorize(xi).parallel(c).parallel(n);
+  }
 };
 
 }  // namespace poolkit_gen

@@ -36,7 +36,7 @@ class FractionalMaxPool2d : public Generator<FractionalMaxPool2d> {
   GeneratorParam<int> kernel_h{"kernel_h", 0}, kernel_w{"kernel_w", 0};
   // 16 f32 = one AVX-512 vector. Window starts are data-dependent, so taps are gathers.
   GeneratorParam<int> vector_width{"vector_width", 16};
-  // Output rows per parallel task, as in pool2d.
+  // Output rows per parallel task, as in pool2d (with_indices variants run whole planes per task).
   GeneratorParam<int> rows_per_task{"rows_per_task", 8};
 
   Input<Buffer<float>> input{"input", 4};
@@ -84,23 +84,31 @@ class FractionalMaxPool2d : public Generator<FractionalMaxPool2d> {
   void schedule() {
     u.compute_root();
     Var xo("xo");
-    schedule_rows_parallel(output, vector_width, rows_per_task, x, y, c, n, xo);
+    if (with_indices) {
+      // One pass writes both outputs (as in adaptive_pool2d_generator.cpp): indices runs in
+      // output's loops and reads the same acc; equal bounds, same splits, and no fused parallel
+      // var (with one, Halide 14 sized acc to whole planes per vector: 1.3 s instead of ~1 ms).
+      for (int d = 0; d < 4; ++d) indices.dim(d).set_bounds(output.dim(d).min(), output.dim(d).extent());
+      for (Func f : {Func(output), Func(indices)}) schedule_planes_parallel(f, xo);
+      indices.compute_with(output, xo);
+    } else {
+      schedule_rows_parallel(output, vector_width, rows_per_task, x, y, c, n, xo);
+    }
     acc.compute_at(output, xo).vectorize(x, vector_width);
     acc.update().reorder(x, r.x, r.y).vectorize(x, vector_width);
     if (kernel_h > 0 && kernel_w > 0) acc.update().unroll(r.x).unroll(r.y);
-    if (with_indices) {
-      // One pass writes both outputs (see adaptive_pool2d_generator.cpp): equal bounds, same loops.
-      for (int d = 0; d < 4; ++d) indices.dim(d).set_bounds(output.dim(d).min(), output.dim(d).extent());
-      Var ixo("xo");
-      schedule_rows_parallel(indices, vector_width, rows_per_task, x, y, c, n, ixo);
-      indices.compute_with(output, xo);
-    }
   }
 
  private:
   Var x{"x"}, y{"y"}, c{"c"}, n{"n"}, a{"a"};
   Func u{"u"}, acc{"acc"};
   RDom r;
+
+  // Vectors along x, output rows in order, (c, n) planes in parallel (nested parallel loops).
+  void schedule_planes_parallel(Func f, const Var& xo) {
+    Var xi("xi");
+    f.split(x, xo, xi, vector_width, TailStrategy::GuardWithIf).reorder(xi, xo, y, c, n).vectorize(xi).parallel(c).parallel(n);
+  }
 
   // fractional_start(i, sample, in, out, pool), then clamped into [0, in - pool] for bounds
   // inference. max(out - 1, 1) keeps the unused division finite when out == 1.
