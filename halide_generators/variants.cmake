@@ -62,11 +62,12 @@ poolkit_halide_variant(ID relu__generic__v16 GENERATOR relu PARAMS vector_width=
 # Generic (run-time window) variants: these ops are not among the benchmark workloads, and their
 # windows are data- or size-dependent, so taps are gathers whatever is baked in. One row per
 # function signature / mode (with_indices, with_samples and training change what the kernel
-# computes, not just its schedule). vector_width=16: one AVX-512 vector, as pool2d.
+# computes, not just its schedule). vector_width=16: one AVX-512 vector, as pool2d. Variants
+# with indices run planes in parallel (rows in order) and take no rows_per_task.
 poolkit_halide_variant(ID adaptive_max_pool2d__generic__v16_r8 GENERATOR adaptive_pool2d
   PARAMS op=max with_indices=false vector_width=16 rows_per_task=8)
-poolkit_halide_variant(ID adaptive_max_pool2d_indices__generic__v16_r8 GENERATOR adaptive_pool2d
-  PARAMS op=max with_indices=true vector_width=16 rows_per_task=8)
+poolkit_halide_variant(ID adaptive_max_pool2d_indices__generic__v16 GENERATOR adaptive_pool2d
+  PARAMS op=max with_indices=true vector_width=16)
 poolkit_halide_variant(ID adaptive_avg_pool2d__generic__v16_r8 GENERATOR adaptive_pool2d
   PARAMS op=avg with_indices=false vector_width=16 rows_per_task=8)
 
@@ -74,10 +75,10 @@ poolkit_halide_variant(ID fractional_max_pool2d__seed__v16_r8 GENERATOR fraction
   PARAMS with_samples=false with_indices=false vector_width=16 rows_per_task=8)
 poolkit_halide_variant(ID fractional_max_pool2d__samples__v16_r8 GENERATOR fractional_max_pool2d
   PARAMS with_samples=true with_indices=false vector_width=16 rows_per_task=8)
-poolkit_halide_variant(ID fractional_max_pool2d_indices__seed__v16_r8 GENERATOR fractional_max_pool2d
-  PARAMS with_samples=false with_indices=true vector_width=16 rows_per_task=8)
-poolkit_halide_variant(ID fractional_max_pool2d_indices__samples__v16_r8 GENERATOR fractional_max_pool2d
-  PARAMS with_samples=true with_indices=true vector_width=16 rows_per_task=8)
+poolkit_halide_variant(ID fractional_max_pool2d_indices__seed__v16 GENERATOR fractional_max_pool2d
+  PARAMS with_samples=false with_indices=true vector_width=16)
+poolkit_halide_variant(ID fractional_max_pool2d_indices__samples__v16 GENERATOR fractional_max_pool2d
+  PARAMS with_samples=true with_indices=true vector_width=16)
 
 poolkit_halide_variant(ID stochastic_pool2d_training__generic__v16_r8 GENERATOR stochastic_pool2d
   PARAMS training=true vector_width=16 rows_per_task=8)

@@ -1,5 +1,7 @@
 // max_unpool2d: a scatter (halide_generators/max_unpool2d_generator.cpp). The indices are checked
 // here, before the kernel writes anything, with the reference's rule and message.
+#include <algorithm>
+
 #include "backends/halide/family_helpers.h"
 #include "graph/kernel_input_checks.h"
 
@@ -17,12 +19,15 @@ using UnpoolFn = int (*)(halide_buffer_t* values, halide_buffer_t* indices, int3
 void run(const Variant& v, const Step& step, const Graph& g, ValueTable& values) {
   const Tensor& x = input_of(step, values, 0);
   const Tensor& indices = input_of(step, values, 1);
-  Tensor& y = new_output(step, g, values, 0);  // zero-filled: right as it is when there is nothing to scatter
+  Tensor& y = new_output(step, g, values, 0);  // uninitialized (recycled): the kernel zero-fills it
   if (indices.numel() != x.numel()) {
     fail_runtime("cpu max_unpool2d: internal error: indices of shape " + indices.shape().str() + " for values " +
                  x.shape().str());
   }
-  if (x.numel() == 0) return;
+  if (x.numel() == 0) {  // nothing to scatter (an empty input plane): all zeros, no kernel call
+    std::fill(y.data<float>().begin(), y.data<float>().end(), 0.0f);
+    return;
+  }
   const std::vector<int64_t> out_dims = as_nchw(y.shape(), false);
   for (int64_t index : indices.data<int64_t>()) check_unpool_index(index, out_dims[2], out_dims[3]);
   const std::vector<int64_t> in_dims = as_nchw(x.shape(), false);
