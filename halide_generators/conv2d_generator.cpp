@@ -15,6 +15,9 @@ class Conv2d : public Generator<Conv2d> {
   GeneratorParam<int> vector_width{"vector_width", 16};
   GeneratorParam<int> co_block{"co_block", 8};
   GeneratorParam<int> row_block{"row_block", 2};
+  // Output rows per parallel task: the padded input copy is (rows + kh - 1) rows, so 8 rows of a
+  // 3x3 conv copy 1.25x the input; 56-row planes split into 7 tasks for 2 threads.
+  GeneratorParam<int> rows_per_task{"rows_per_task", 8};
 
   Input<Buffer<float>> input{"input", 4};
   Input<Buffer<float>> weight{"weight", 4};
@@ -28,8 +31,9 @@ class Conv2d : public Generator<Conv2d> {
   void generate() {
     const Expr kw = fixed_or(kernel, weight.dim(0).extent()), kh = fixed_or(kernel, weight.dim(1).extent());
     const Expr cout = weight.dim(3).extent();
-    ConvInputs in{BoundaryConditions::constant_exterior(input, 0.0f), weight, bias, kw, kh, weight.dim(2).extent(),
-                  cout / groups, stride_w, stride_h, pad_w, pad_h, dilation_w, dilation_h};
+    padded = BoundaryConditions::constant_exterior(input, 0.0f);
+    ConvInputs in{padded, weight, bias, kw, kh, weight.dim(2).extent(),
+                  cout / groups, stride_w, stride_h, pad_w, pad_h, dilation_w, dilation_h, groups};
     define_conv(conv, r, in, x, y, co, n);
     output(x, y, co, n) = relu ? relu_keep_nan(conv(x, y, co, n)) : conv(x, y, co, n);
 
@@ -43,34 +47,40 @@ class Conv2d : public Generator<Conv2d> {
 
   void schedule() {
     if (auto_schedule) return;
-    Var xo("xo"), xi("xi"), yo("yo"), yi("yi"), coo("coo"), coi("coi"), t("t");
-    // Fast path: blocks of vector_width x row_block x co_block, ShiftInwards so that every block
-    // is full (edge blocks overlap their neighbours and recompute a few outputs). Tasks are
-    // (co block, n) pairs over all rows: each task streams its weights once.
-    const Expr fits = output.dim(0).extent() >= vector_width && output.dim(1).extent() >= row_block &&
-                      output.dim(2).extent() >= co_block;
+    Var xo("xo"), xi("xi"), yt("yt"), yb("yb"), yr("yr"), coo("coo"), coi("coi"), t("t");
+    // Fast path (groups 1 — else each output channel reads its own input channels —, unit stride
+    // and dilation, output at least one block): tasks of rows_per_task
+    // output rows per image run in parallel; each task first copies the zero-padded input rows
+    // it needs (all channels, into L2) so the FMA loop does dense, unguarded vector loads, then
+    // walks blocks of vector_width x row_block x co_block outputs. ShiftInwards keeps every block
+    // full (edge blocks overlap their neighbours), so unrolled extents are constants.
+    const Expr fits = output.dim(0).extent() >= vector_width && output.dim(1).extent() >= rows_per_task &&
+                      output.dim(2).extent() >= co_block && groups == 1 && stride_w == 1 && stride_h == 1 && dilation_w == 1 &&
+                      dilation_h == 1;
     output.specialize(fits)
+        .split(y, yt, yb, rows_per_task, TailStrategy::ShiftInwards)
+        .split(yb, yb, yr, row_block, TailStrategy::ShiftInwards)
         .split(x, xo, xi, vector_width, TailStrategy::ShiftInwards)
-        .split(y, yo, yi, row_block, TailStrategy::ShiftInwards)
         .split(co, coo, coi, co_block, TailStrategy::ShiftInwards)
-        .reorder(xi, coi, yi, xo, yo, coo, n)
+        .reorder(xi, coi, yr, xo, coo, yb, yt, n)
         .vectorize(xi)
         .unroll(coi)
-        .unroll(yi)
-        .fuse(coo, n, t)
+        .unroll(yr)
+        .fuse(yt, n, t)
         .parallel(t);
-    // Fallback for small outputs: one channel at a time, vectors of 8 with guarded tails.
-    output.split(x, xo, xi, 8, TailStrategy::GuardWithIf).reorder(xi, xo, y, co, n).vectorize(xi).parallel(co);
-    // Both paths compute conv per output block: a vector_width x row_block x co_block region on
-    // the fast path, vector x 1 x 1 on the fallback — constant extents either way, so one conv
-    // schedule serves both (its x rounds up to a vector; reads past the edge hit the zero padding).
+    // Fallback (strides, dilation, small outputs): one channel at a time, vectors of 8.
+    output.split(x, xo, xi, 8, TailStrategy::GuardWithIf).reorder(xi, xo, y, co, n).vectorize(xi).fuse(co, n, t).parallel(t);
+    // Both paths compute conv per output block (vector_width x row_block x co_block on the fast
+    // path, 8 x 1 x 1 on the fallback): constant extents, so one conv schedule serves both.
     conv.compute_at(output, xo);
     schedule_conv_block(conv, r, x, y, co, vector_width, kernel > 0);
+    // The padded input rows of a task (fast path) or of a channel's whole plane (fallback).
+    padded.compute_at(output, t).vectorize(padded.args()[0], vector_width);
   }
 
  private:
   Var x{"x"}, y{"y"}, co{"co"}, n{"n"};
-  Func conv{"conv"};
+  Func conv{"conv"}, padded{"padded"};
   RDom r;
 };
 

@@ -15,6 +15,8 @@ class Conv2dReluMaxPool2d : public Generator<Conv2dReluMaxPool2d> {
   GeneratorParam<int> pool_kernel{"pool_kernel", 0};  // pool kernel = stride, 0 = any (runtime)
   GeneratorParam<int> vector_width{"vector_width", 16};
   GeneratorParam<int> co_block{"co_block", 8};
+  // Pooled rows per parallel task: its padded input copy is (2*rows + kh - 1) conv rows.
+  GeneratorParam<int> rows_per_task{"rows_per_task", 4};
 
   Input<Buffer<float>> input{"input", 4};
   Input<Buffer<float>> weight{"weight", 4};
@@ -30,8 +32,9 @@ class Conv2dReluMaxPool2d : public Generator<Conv2dReluMaxPool2d> {
   void generate() {
     const Expr kw = fixed_or(kernel, weight.dim(0).extent()), kh = fixed_or(kernel, weight.dim(1).extent());
     const Expr cout = weight.dim(3).extent();
-    ConvInputs in{BoundaryConditions::constant_exterior(input, 0.0f), weight, bias, kw, kh, weight.dim(2).extent(),
-                  cout / groups, stride_w, stride_h, pad_w, pad_h, dilation_w, dilation_h};
+    padded = BoundaryConditions::constant_exterior(input, 0.0f);
+    ConvInputs in{padded, weight, bias, kw, kh, weight.dim(2).extent(),
+                  cout / groups, stride_w, stride_h, pad_w, pad_h, dilation_w, dilation_h, groups};
     define_conv(conv, r, in, x, y, co, n);
 
     const Expr pkh = fixed_or(pool_kernel, pool_kh), pkw = fixed_or(pool_kernel, pool_kw);
@@ -52,40 +55,62 @@ class Conv2dReluMaxPool2d : public Generator<Conv2dReluMaxPool2d> {
 
   void schedule() {
     if (auto_schedule) return;
-    Var xo("xo"), xi("xi"), coo("coo"), coi("coi"), t("t"), cxo("cxo"), cxi("cxi");
-    // Fast path: one task = one pooled row for a block of co_block output channels; the conv
-    // tile it needs (pool rows x all columns x co_block channels) is computed right there and
-    // stays in L1/L2. ShiftInwards keeps every block full, so the conv tile has constant extents
-    // in co and the register blocking unrolls.
-    const Expr fits = output.dim(0).extent() >= vector_width && output.dim(2).extent() >= co_block;
+    Var xo("xo"), xi("xi"), yt("yt"), yi("yi"), coo("coo"), coi("coi"), t("t"), ni("ni"), cxo("cxo"), cxi("cxi");
+    // Fast path (groups 1, unit conv stride/dilation, output at least one block): a task is rows_per_task
+    // pooled rows of one image. It copies the zero-padded input rows it needs (all channels) once,
+    // then per pooled row and block of co_block channels computes the conv tile (pool_kh rows x all
+    // columns x co_block) into L1 and pools it at once: the full-resolution conv output never
+    // reaches memory. ShiftInwards keeps blocks full so the tile's co extent is a constant.
+    const Expr fits = output.dim(0).extent() >= vector_width && output.dim(1).extent() >= rows_per_task &&
+                      output.dim(2).extent() >= co_block && groups == 1 && stride_w == 1 && stride_h == 1 && dilation_w == 1 &&
+                      dilation_h == 1;
     output.specialize(fits)
+        .split(y, yt, yi, rows_per_task, TailStrategy::ShiftInwards)
         .split(co, coo, coi, co_block, TailStrategy::ShiftInwards)
         .split(x, xo, xi, vector_width, TailStrategy::ShiftInwards)
-        .reorder(xi, xo, coi, y, coo, n)
+        .reorder(xi, xo, coi, coo, yi, yt, n)
         .vectorize(xi)
-        .fuse(y, coo, t)
-        .fuse(t, n, t)
+        .fuse(yt, n, t)
         .parallel(t);
-    // Fallback for small outputs: one channel and row at a time.
-    output.split(x, xo, xi, 8, TailStrategy::GuardWithIf).reorder(xi, xo, y, co, n).vectorize(xi).fuse(co, n, t).parallel(t);
+    // Fallback: one channel at a time (coo blocks of 1, so the conv tile is that channel's plane),
+    // vectors of 8. The loops keep the fast path's names (t = image, coo = channel) because a
+    // producer's compute_at level must exist in every specialization.
+    output.split(co, coo, coi, 1)
+        .split(n, t, ni, 1)
+        .split(x, xo, xi, 8, TailStrategy::GuardWithIf)
+        .reorder(xi, xo, coi, y, coo, ni, t)
+        .vectorize(xi)
+        .parallel(coo);
     // 8 lanes: a whole vector on the fallback path, two per block on the fast path.
     pooled.compute_at(output, xo).vectorize(x, 8);
     pooled.update().reorder(x, p.x, p.y).vectorize(x, 8);
-    // The conv tile is computed per task: pool_kh rows x all columns x co_block channels on the
-    // fast path, one channel's whole plane on the fallback — constant co extents on both paths.
-    conv.compute_at(output, t);
+    // The conv tile: per block of channels (fast path) or per channel plane (fallback).
+    conv.compute_at(output, coo);
     conv.split(x, cxo, cxi, vector_width).reorder(cxi, co, y, cxo).vectorize(cxi).unroll(co);
-    conv.update()
-        .split(x, cxo, cxi, vector_width)
-        .reorder(cxi, co, r.x, r.y, r.z, y, cxo)
-        .vectorize(cxi)
-        .unroll(co);
+    // With the pool kernel baked in, the tile's pool_kernel rows are a constant: unroll them
+    // inside the reduction, so each weight broadcast feeds one FMA per row (as conv2d's
+    // row_block); otherwise the rows stay an outer loop.
+    if (pool_kernel > 0) {
+      conv.update()
+          .split(x, cxo, cxi, vector_width)
+          .reorder(cxi, co, y, r.x, r.y, r.z, cxo)
+          .vectorize(cxi)
+          .unroll(co)
+          .unroll(y, pool_kernel);  // a factor: on the fallback path the tile is a whole plane
+    } else {
+      conv.update()
+          .split(x, cxo, cxi, vector_width)
+          .reorder(cxi, co, r.x, r.y, r.z, y, cxo)
+          .vectorize(cxi)
+          .unroll(co);
+    }
     if (kernel > 0) conv.update().unroll(r.x).unroll(r.y);
+    padded.compute_at(output, t).vectorize(padded.args()[0], vector_width);
   }
 
  private:
   Var x{"x"}, y{"y"}, co{"co"}, n{"n"};
-  Func conv{"conv"}, pooled{"pooled"};
+  Func conv{"conv"}, pooled{"pooled"}, padded{"padded"};
   RDom r, p;
 };
 

@@ -13,6 +13,7 @@ struct ConvInputs {
   Func bias;          // (co)
   Expr kw, kh, ci_per_group, co_per_group;
   Expr stride_w, stride_h, pad_w, pad_h, dilation_w, dilation_h;
+  Expr groups;
 };
 
 // conv(x, y, co, n) = bias(co) + Σ weight(kx, ky, ci, co) · input(x·s - p + kx·d, ..., g·cig + ci, n)
@@ -21,11 +22,15 @@ struct ConvInputs {
 inline void define_conv(Func conv, RDom& r, const ConvInputs& in, const Var& x, const Var& y, const Var& co,
                         const Var& n) {
   r = RDom(0, in.kw, 0, in.kh, 0, in.ci_per_group, "r");
+  // With one group every output channel reads channels 0..Cin-1; saying so (rather than
+  // (co / Cout) * Cin + ci, which Halide cannot prove is ci) lets a groups == 1 specialization
+  // share each input vector across the block of output channels.
   const Expr g = co / in.co_per_group;
+  const Expr channel = select(in.groups == 1, r.z, g * in.ci_per_group + r.z);
   const Expr ix = x * in.stride_w - in.pad_w + r.x * in.dilation_w;
   const Expr iy = y * in.stride_h - in.pad_h + r.y * in.dilation_h;
   conv(x, y, co, n) = in.bias(co);
-  conv(x, y, co, n) += in.weight(r.x, r.y, r.z, co) * in.input_padded(ix, iy, g * in.ci_per_group + r.z, n);
+  conv(x, y, co, n) += in.weight(r.x, r.y, r.z, co) * in.input_padded(ix, iy, channel, n);
 }
 
 // Register blocking: |vector_width| output columns x |co_block| output channels x |row_block|

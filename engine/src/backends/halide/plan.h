@@ -48,7 +48,7 @@ std::vector<Step> plan(const Graph& graph, const std::map<std::string, std::stri
 
 // The family for a single node (no fusion), "" if none.
 std::string family_for(const Node& node);
-// The fused chains that could start at conv node |conv|, longest first (variants not chosen).
+// The fused chains that could start at conv node |conv|, in preference order (variants not chosen).
 std::vector<Step> fusion_candidates(const Graph& graph, const Node& conv);
 // Every variant that can run |step|, in preference order.
 std::vector<const Variant*> applicable_variants(const Step& step, const Graph& graph);
