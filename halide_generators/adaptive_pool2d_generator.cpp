@@ -67,7 +67,7 @@ class AdaptivePool2d : public Generator<AdaptivePool2d> {
       indices(x, y, c, n) = cast<int64_t>(0);
     } else if (!with_indices) {
       acc(x, y, c, n) = -std::numeric_limits<float>::infinity();
-      acc(x, y, c, n) = select(inside && takes_over(v, acc(x, y, c, n)), v, acc(x, y, c, n));
+      acc(x, y, c, n) = strict_float(select(inside && takes_over(v, acc(x, y, c, n)), v, acc(x, y, c, n)));
       output(x, y, c, n) = acc(x, y, c, n);
       indices(x, y, c, n) = cast<int64_t>(0);
     } else {

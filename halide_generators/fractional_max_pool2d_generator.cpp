@@ -64,7 +64,7 @@ class FractionalMaxPool2d : public Generator<FractionalMaxPool2d> {
     const Expr v = input(ix, iy, c, n);
     if (!with_indices) {
       acc(x, y, c, n) = -std::numeric_limits<float>::infinity();
-      acc(x, y, c, n) = select(takes_over(v, acc(x, y, c, n)), v, acc(x, y, c, n));
+      acc(x, y, c, n) = max_update(v, acc(x, y, c, n));
       output(x, y, c, n) = acc(x, y, c, n);
       indices(x, y, c, n) = cast<int64_t>(0);
     } else {
