@@ -4,6 +4,9 @@
 # `--variant NODE=ID` says otherwise. Every row is conformance-tested.
 
 # ---- 2-D (and 1-D) max / avg / lp pooling ------------------------------------------------------
+# _inside: windows never leave the input (no padding, no ceil-mode overhang): no boundary tests.
+poolkit_halide_variant(ID max_pool2d__k2s2_inside__v16_r8 GENERATOR pool2d
+  PARAMS op=max in_bounds=true kernel_h=2 kernel_w=2 stride_h=2 stride_w=2 vector_width=16 rows_per_task=8)
 poolkit_halide_variant(ID max_pool2d__k2s2__v16_r8 GENERATOR pool2d
   PARAMS op=max kernel_h=2 kernel_w=2 stride_h=2 stride_w=2 vector_width=16 rows_per_task=8)
 poolkit_halide_variant(ID max_pool2d__k3s2__v16_r8 GENERATOR pool2d
@@ -24,6 +27,8 @@ poolkit_halide_variant(ID max_pool2d_indices__k2s2__v16_r8 GENERATOR max_pool2d_
 poolkit_halide_variant(ID max_pool2d_indices__generic__v16_r8 GENERATOR max_pool2d_indices
   PARAMS vector_width=16 rows_per_task=8)
 
+poolkit_halide_variant(ID avg_pool2d__k2s2_inside__v16_r8 GENERATOR pool2d
+  PARAMS op=avg in_bounds=true kernel_h=2 kernel_w=2 stride_h=2 stride_w=2 vector_width=16 rows_per_task=8)
 poolkit_halide_variant(ID avg_pool2d__k2s2__v16_r8 GENERATOR pool2d
   PARAMS op=avg kernel_h=2 kernel_w=2 stride_h=2 stride_w=2 vector_width=16 rows_per_task=8)
 poolkit_halide_variant(ID avg_pool2d__generic__v16_r8 GENERATOR pool2d

@@ -49,9 +49,28 @@ bool window_applies(const Variant& v, const Window2d& w) {
          param_fits(v, "stride_h", w.h.stride) && param_fits(v, "stride_w", w.w.stride);
 }
 
-bool applies_pool(const Variant& v, const Step& step, const Graph&) {
+// Every window lies inside the input: no padding and the last window ends by the edge.
+bool windows_inside(const Window2d& w, const Shape& in, const Shape& out) {
+  const int r = in.rank();
+  const auto inside = [](const Axis& a, int64_t in_size, int64_t out_size) {
+    return a.pad == 0 && (out_size - 1) * a.stride + (a.kernel - 1) * a.dilation + 1 <= in_size;
+  };
+  return inside(w.h, r >= 2 ? in[r - 2] : 1, out.rank() >= 2 ? out[r - 2] : 1) && inside(w.w, in[r - 1], out[r - 1]);
+}
+
+bool applies_pool(const Variant& v, const Step& step, const Graph& g) {
   const PoolStep p = describe(step.first());
-  return v.str_param("op") == p.op && window_applies(v, p.window);
+  if (v.str_param("op") != p.op || !window_applies(v, p.window)) return false;
+  if (v.int_param("in_bounds")) {
+    const Shape& in = g.value(step.first().inputs[0]).shape;
+    const Shape& out = g.value(step.first().outputs[0]).shape;
+    // 1-D ops: the H axis is the trivial 1-row window over a 1-row plane.
+    if (p.one_dimensional) return p.window.w.pad == 0 && (out.back() - 1) * p.window.w.stride +
+                                                                 (p.window.w.kernel - 1) * p.window.w.dilation + 1 <=
+                                                             in.back();
+    return windows_inside(p.window, in, out);
+  }
+  return true;
 }
 
 bool applies_indices(const Variant& v, const Step& step, const Graph&) {
