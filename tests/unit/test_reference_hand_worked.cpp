@@ -11,6 +11,7 @@
 
 #include "poolkit/poolkit.h"
 #include "support/compare.h"
+#include "support/run_node.h"
 
 namespace {
 
@@ -22,29 +23,7 @@ using test::kExact;
 constexpr float kInf = std::numeric_limits<float>::infinity();
 const float kNaN = std::numeric_limits<float>::quiet_NaN();
 
-// Runs a one-node graph on the reference backend; returns the node's outputs (the values, then
-// the indices when the node has them).
-std::vector<Tensor> run_node(const OpAttrs& attrs, const std::vector<Tensor>& inputs) {
-  Graph g;
-  std::vector<ValueId> ids;
-  NamedTensors feed;
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    const std::string name = "in" + std::to_string(i);
-    ids.push_back(g.input(name, inputs[i].shape(), inputs[i].dtype()));
-    feed.emplace(name, inputs[i]);
-  }
-  const std::vector<ValueId> outs = g.add("node", attrs, ids);
-  std::vector<std::string> names;
-  for (ValueId v : outs) {
-    g.output(v);
-    names.push_back(g.value(v).name);
-  }
-  Session session(std::move(g), "reference");
-  NamedTensors results = session.run(feed);
-  std::vector<Tensor> ordered;
-  for (const std::string& name : names) ordered.push_back(results.at(name));
-  return ordered;
-}
+using test::run_node;
 
 Tensor floats(Shape shape, std::vector<float> values) { return Tensor::from_vector(std::move(shape), values); }
 Tensor ints(Shape shape, std::vector<int64_t> values) { return Tensor::from_vector(std::move(shape), values); }

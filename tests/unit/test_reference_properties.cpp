@@ -16,6 +16,7 @@
 #include "poolkit/poolkit.h"
 #include "random/counter_rng.h"
 #include "support/compare.h"
+#include "support/run_node.h"
 
 namespace {
 
@@ -24,27 +25,7 @@ using test::compare_tensors;
 using test::kDefaultTolerance;
 using test::kExact;
 
-std::vector<Tensor> run_node(const OpAttrs& attrs, const std::vector<Tensor>& inputs) {
-  Graph g;
-  std::vector<ValueId> ids;
-  NamedTensors feed;
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    const std::string name = "in" + std::to_string(i);
-    ids.push_back(g.input(name, inputs[i].shape(), inputs[i].dtype()));
-    feed.emplace(name, inputs[i]);
-  }
-  const std::vector<ValueId> outs = g.add("node", attrs, ids);
-  std::vector<std::string> names;
-  for (ValueId v : outs) {
-    g.output(v);
-    names.push_back(g.value(v).name);
-  }
-  Session session(std::move(g), "reference");
-  NamedTensors results = session.run(feed);
-  std::vector<Tensor> ordered;
-  for (const std::string& name : names) ordered.push_back(results.at(name));
-  return ordered;
-}
+using test::run_node;
 
 // Uniform values in [lo, hi) from a fixed seed.
 Tensor random_tensor(Shape shape, uint32_t seed, float lo = -1, float hi = 1) {
