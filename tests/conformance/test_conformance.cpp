@@ -112,3 +112,48 @@ TEST_CASE("conformance: the random generator itself makes valid graphs of every 
     CHECK_NOTHROW(Session(c.graph, "reference").run(c.inputs));
   }
 }
+
+// The variants that bake a window in (3x3/s2, 2x2/s2) meet random graphs only now and then: here
+// they get row widths around the vector width (1, < 16, 16, 17, 33, 56) and the kernels' tail
+// paths, padding, dilation and ceil mode, with NaN and +-inf in the data.
+TEST_CASE("conformance: baked-in pooling windows over widths around the vector width", "[conformance]") {
+  const auto backends = backends_under_test();
+  if (backends.empty()) return;
+  std::mt19937 rng(424242);
+  std::normal_distribution<float> normal(0.0f, 2.0f);
+  std::uniform_real_distribution<float> u(0.0f, 1.0f);
+  for (int64_t k : {2, 3}) {
+    for (int64_t w : {1, 2, 5, 15, 16, 17, 31, 32, 33, 34, 56, 113}) {
+      for (int64_t pad : {0, 1}) {
+        if (pad * 2 > k) continue;
+        for (int64_t dil : {1, 2}) {
+          for (bool ceil : {false, true}) {
+            const int64_t h = 1 + (w * 7 + pad) % 13;
+            const int64_t extent = dil * (k - 1) + 1;
+            if (h + 2 * pad < extent || w + 2 * pad < extent) continue;
+            const Shape xs{2, 3, h, w};
+            Tensor x = Tensor::zeros(xs);
+            for (float& v : x.data<float>()) {
+              v = normal(rng);
+              const float r = u(rng);
+              if (r < 0.01f) v = NAN;
+              else if (r < 0.02f) v = -INFINITY;
+              else if (r < 0.03f) v = INFINITY;
+            }
+            for (bool avg : {false, true}) {
+              if (avg && dil != 1) continue;
+              Graph gg;
+              const ValueId in = gg.input("x", xs);
+              const auto outs = avg ? gg.add("y", AvgPool2dAttrs{{k, k}, Pair{2, 2}, {pad, pad}, ceil, true}, {in})
+                                    : gg.add("y", MaxPool2dAttrs{{k, k}, Pair{2, 2}, {pad, pad}, {dil, dil}, ceil, false}, {in});
+              for (ValueId o : outs) gg.output(o);
+              NamedTensors inputs{{"x", x}};
+              const NamedTensors want = Session(gg, "reference").run(inputs);
+              for (const auto& b : backends) check_backend(b, gg, inputs, want, gg.to_json());
+            }
+          }
+        }
+      }
+    }
+  }
+}
