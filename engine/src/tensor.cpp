@@ -82,6 +82,12 @@ Tensor Tensor::allocate(Shape shape, DType dtype, bool zero) {
   t.numel_ = shape.numel();
   t.shape_ = std::move(shape);
   t.dtype_ = dtype;
+  // Where size_t is 32 bits (wasm32), nbytes() would wrap: refuse what the address space cannot hold.
+  const uint64_t bytes64 = static_cast<uint64_t>(t.numel_) * dtype_size(dtype);  // numel() bounds it
+  if (bytes64 > std::numeric_limits<size_t>::max()) {
+    fail_runtime("out of memory: a " + std::string(dtype_name(dtype)) + " tensor of shape " + t.shape_.str() +
+                 " needs " + std::to_string(bytes64) + " bytes, more than this platform's address space");
+  }
   const size_t bytes = t.nbytes();
   check_allocatable(bytes, t.shape_, dtype);
   try {

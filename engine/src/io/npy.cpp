@@ -299,7 +299,8 @@ Tensor read_npy(ByteSource& src, const std::string& what) {
     fail_bad_input(what + ": " + e.what());
   }
   const size_t item = h.dtype == FileDType::f4 ? 4 : 8;
-  const size_t want = static_cast<size_t>(numel) * item;  // numel() bounds this by INT64_MAX
+  // 64-bit even where size_t is 32 (wasm32): numel() bounds this by INT64_MAX.
+  const uint64_t want = static_cast<uint64_t>(numel) * item;
   auto truncated = [&](uint64_t have) {
     fail_bad_input(what + ": truncated data (shape " + h.shape.str() + " needs " + std::to_string(want) +
                    " bytes, " + std::to_string(have) + " present)");
@@ -317,7 +318,7 @@ Tensor read_npy(ByteSource& src, const std::string& what) {
   Tensor t = Tensor::zeros(h.shape, dtype);
   char one_more;
   if (h.dtype != FileDType::f8) {
-    const size_t got = want > 0 ? src.read(static_cast<char*>(t.raw()), want) : 0;
+    const size_t got = want > 0 ? src.read(static_cast<char*>(t.raw()), t.nbytes()) : 0;
     if (got < want) truncated(got);
   } else {
     // Converted in pieces, so a <f8 file costs no more memory than its float32 result.
