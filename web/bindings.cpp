@@ -1,0 +1,210 @@
+// The engine to JavaScript (embind). web/poolkit.js wraps these into DESIGN.md's `window.poolkit`
+// contract; nothing else should call them directly.
+//
+//   runGraph(graphJson: string, inputs: {name: {shape: number[], data: Float32Array}},
+//            backend: string, threads: number)
+//     -> {outputs: {name: {shape: number[], data: Float32Array | Int32Array}},
+//         totalMs: number, nodeMs: [{node, ms}], kernels: [{node, variant}]}
+//   ops() -> [{name, inputs: string[], params: [{name, type, default}], summary, backends: string[]}]
+//   backends() -> string[]
+//
+// Errors: every engine failure is rethrown as a JS Error whose message is the CLI's one line
+// (what follows "poolkit: error: ").
+#include <emscripten/bind.h>
+#include <emscripten/emscripten.h>
+#include <emscripten/val.h>
+
+#include <cstdint>
+#include <exception>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "poolkit/poolkit.h"
+
+namespace {
+
+using emscripten::val;
+
+[[noreturn]] void throw_js_error(const std::string& message) {
+  val::global("Error").new_(val(message)).throw_();
+}
+
+// Runs |body|; turns any C++ exception into a JS Error with the engine's one-line message.
+template <class F>
+val guarded(F&& body) {
+  std::string message;
+  try {
+    return body();
+  } catch (const poolkit::Error& e) {
+    message = e.what();
+  } catch (const std::exception& e) {
+    message = std::string("internal error: ") + e.what();
+  }
+  throw_js_error(message);  // outside the catch: the C++ exception is finished first
+}
+
+poolkit::Shape shape_from_js(const val& shape, const std::string& name) {
+  if (!shape.isArray()) throw poolkit::Error(poolkit::ErrorKind::bad_input, "input '" + name + "': 'shape' must be an array");
+  std::vector<int64_t> dims;
+  const int rank = shape["length"].as<int>();
+  for (int i = 0; i < rank; ++i) dims.push_back(static_cast<int64_t>(shape[i].as<double>()));
+  return poolkit::Shape(std::move(dims));
+}
+
+// Float32Array -> float32 tensor; Int32Array or BigInt64Array -> int64 tensor (indices, e.g. the
+// second input of max_unpool2d). One bulk copy into wasm memory through a typed view.
+poolkit::Tensor tensor_from_js(const val& spec, const std::string& name) {
+  poolkit::Shape shape = shape_from_js(spec["shape"], name);
+  const val data = spec["data"];
+  const bool f32 = data.instanceof(val::global("Float32Array"));
+  const bool i32 = data.instanceof(val::global("Int32Array"));
+  const bool i64 = data.instanceof(val::global("BigInt64Array"));
+  if (!f32 && !i32 && !i64) {
+    throw poolkit::Error(poolkit::ErrorKind::bad_input,
+                         "input '" + name + "': 'data' must be a Float32Array (or Int32Array / BigInt64Array for indices)");
+  }
+  const auto have = static_cast<int64_t>(data["length"].as<double>());
+  if (have != shape.numel()) {
+    throw poolkit::Error(poolkit::ErrorKind::bad_input,
+                         "input '" + name + "' " + shape.str() + ": has " + std::to_string(have) +
+                             " values, expected " + std::to_string(shape.numel()));
+  }
+  const auto n = static_cast<size_t>(have);
+  if (f32) {
+    poolkit::Tensor t = poolkit::Tensor::uninitialized(shape);
+    val(emscripten::typed_memory_view(n, t.data<float>().data())).call<void>("set", data);
+    return t;
+  }
+  poolkit::Tensor t = poolkit::Tensor::uninitialized(shape, poolkit::DType::i64);
+  int64_t* out = t.data<int64_t>().data();
+  if (i32) {
+    std::vector<int32_t> narrow(n);
+    val(emscripten::typed_memory_view(n, narrow.data())).call<void>("set", data);
+    for (size_t i = 0; i < n; ++i) out[i] = narrow[i];
+  } else {
+    const val buffer = val::module_property("HEAP8")["buffer"];
+    val::global("BigInt64Array").new_(buffer, reinterpret_cast<uintptr_t>(out), n).call<void>("set", data);
+  }
+  return t;
+}
+
+val shape_to_js(const poolkit::Shape& shape) {
+  val out = val::array();
+  for (int64_t d : shape.dims()) out.call<void>("push", static_cast<double>(d));
+  return out;
+}
+
+// Copies (slice) so the result survives wasm memory growth and the tensor's release.
+val tensor_to_js(const std::string& name, const poolkit::Tensor& t) {
+  val out = val::object();
+  out.set("shape", shape_to_js(t.shape()));
+  if (t.dtype() == poolkit::DType::f32) {
+    auto d = t.data<float>();
+    out.set("data", val(emscripten::typed_memory_view(d.size(), d.data())).call<val>("slice"));
+    return out;
+  }
+  // int64 indices -> Int32Array (DESIGN.md allows either); per-plane positions fit unless a
+  // plane has more than 2^31 elements, which is reported rather than truncated.
+  auto d = t.data<int64_t>();
+  std::vector<int32_t> narrow(d.size());
+  for (size_t i = 0; i < d.size(); ++i) {
+    if (d[i] > std::numeric_limits<int32_t>::max() || d[i] < std::numeric_limits<int32_t>::min()) {
+      throw poolkit::Error(poolkit::ErrorKind::unsupported,
+                           "output '" + name + "': index " + std::to_string(d[i]) + " does not fit in an Int32Array");
+    }
+    narrow[i] = static_cast<int32_t>(d[i]);
+  }
+  out.set("data", val(emscripten::typed_memory_view(narrow.size(), narrow.data())).call<val>("slice"));
+  return out;
+}
+
+val run_graph(std::string graph_json, val inputs, std::string backend, int threads) {
+  return guarded([&] {
+    poolkit::Graph graph = poolkit::Graph::from_json(graph_json, "/");
+    poolkit::NamedTensors named;
+    const val keys = val::global("Object").call<val>("keys", inputs);
+    const int n = keys["length"].as<int>();
+    for (int i = 0; i < n; ++i) {
+      const std::string name = keys[i].as<std::string>();
+      named.emplace(name, tensor_from_js(inputs[name], name));
+    }
+    poolkit::SessionOptions options;
+    options.threads = threads;
+    poolkit::Session session(std::move(graph), backend, std::move(options));
+    const double t0 = emscripten_get_now();
+    poolkit::NamedTensors outputs = session.run(named);
+    const double total_ms = emscripten_get_now() - t0;
+
+    val result = val::object();
+    val outs = val::object();
+    for (const auto& [name, tensor] : outputs) outs.set(name, tensor_to_js(name, tensor));
+    result.set("outputs", outs);
+    result.set("totalMs", total_ms);
+    val node_ms = val::array();
+    for (const auto& t : session.last_node_times()) {  // empty where the backend cannot measure
+      val e = val::object();
+      e.set("node", t.node);
+      e.set("ms", t.ms);
+      node_ms.call<void>("push", e);
+    }
+    result.set("nodeMs", node_ms);
+    val kernels = val::array();
+    for (const auto& k : session.kernels()) {
+      val e = val::object();
+      e.set("node", k.node);
+      e.set("variant", k.variant);
+      kernels.call<void>("push", e);
+    }
+    result.set("kernels", kernels);
+    return result;
+  });
+}
+
+val ops() {
+  return guarded([] {
+    val list = val::array();
+    for (const poolkit::OpInfo& info : poolkit::all_ops()) {
+      val op = val::object();
+      op.set("name", info.name);
+      val ins = val::array();
+      for (const auto& in : info.input_names) ins.call<void>("push", in);
+      op.set("inputs", ins);
+      val params = val::array();
+      for (const auto& p : info.params) {
+        val e = val::object();
+        e.set("name", p.name);
+        e.set("type", p.type);
+        e.set("default", p.default_value);
+        params.call<void>("push", e);
+      }
+      op.set("params", params);
+      op.set("summary", info.summary);
+      val backends = val::array();
+      for (const std::string& b : poolkit::backend_names()) {
+        if (poolkit::backend(b).implements(info.kind)) backends.call<void>("push", b);
+      }
+      op.set("backends", backends);
+      list.call<void>("push", op);
+    }
+    return list;
+  });
+}
+
+val backends() {
+  return guarded([] {
+    val list = val::array();
+    for (const std::string& b : poolkit::backend_names()) list.call<void>("push", b);
+    return list;
+  });
+}
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(poolkit) {
+  emscripten::function("runGraph", &run_graph);
+  emscripten::function("ops", &ops);
+  emscripten::function("backends", &backends);
+  emscripten::constant("version", std::string(poolkit::kVersion));
+}

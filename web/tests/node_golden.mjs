@@ -1,0 +1,103 @@
+// The embind module under node: every golden case (tests/golden/data/manifest.json, PyTorch's
+// numbers) on `reference` and on `cpu` (Halide wasm simd128 kernels), with DESIGN.md's tolerance
+// rule, plus the classic 2x2 window and the error path.
+//   node web/tests/node_golden.mjs build-wasm/web/poolkit_node.js tests/golden/data
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import assert from 'node:assert/strict';
+
+const [modulePath, dataDir] = process.argv.slice(2);
+const require = createRequire(import.meta.url);
+const pk = await require(path.resolve(modulePath))();
+
+// Minimal .npy reader: little-endian f4 / f8 / i8, C order (what make_golden.py writes).
+function readNpy(file) {
+  const buf = readFileSync(file);
+  const major = buf[6];
+  const headerLen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
+  const start = (major === 1 ? 10 : 12) + headerLen;
+  const header = buf.toString('latin1', major === 1 ? 10 : 12, start);
+  const descr = /'descr':\s*'([^']+)'/.exec(header)[1];
+  if (/'fortran_order':\s*True/.test(header)) throw new Error(`${file}: fortran order`);
+  const shape = /'shape':\s*\(([^)]*)\)/.exec(header)[1].split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const bytes = buf.buffer.slice(buf.byteOffset + start, buf.byteOffset + buf.length);
+  const data = { '<f4': () => new Float32Array(bytes), '<f8': () => Float32Array.from(new Float64Array(bytes)),
+    '<i8': () => new BigInt64Array(bytes) }[descr];
+  if (!data) throw new Error(`${file}: dtype ${descr} not handled`);
+  return { shape, data: data() };
+}
+
+function compare(got, want, tol, where) {
+  assert.deepEqual(got.shape, want.shape, `${where}: shape`);
+  assert.equal(got.data.length, want.data.length, `${where}: length`);
+  const exact = tol === 0 || want.data instanceof BigInt64Array;
+  for (let i = 0; i < want.data.length; ++i) {
+    const a = got.data[i];
+    const b = want.data instanceof BigInt64Array ? Number(want.data[i]) : want.data[i];
+    if (Number.isNaN(b) && Number.isNaN(a)) continue;
+    const ok = exact || !Number.isFinite(b) ? a === b : Math.abs(a - b) <= tol * (1 + Math.abs(b));
+    if (!ok) throw new Error(`${where}: element ${i}: got ${a}, want ${b} (tolerance ${tol})`);
+  }
+}
+
+const manifest = JSON.parse(readFileSync(path.join(dataDir, 'manifest.json'), 'utf8'));
+const backends = pk.backends();
+const counts = Object.fromEntries(backends.map((b) => [b, { ran: 0, unsupported: 0 }]));
+for (const c of manifest.cases) {
+  const inputs = {};
+  for (const [name, file] of Object.entries(c.inputs)) inputs[name] = readNpy(path.join(dataDir, file));
+  // Constants travel inline in the browser (no files there): inline the .npy ones.
+  const g = structuredClone(c.graph);
+  for (const spec of Object.values(g.constants ?? {})) {
+    if (!spec.file) continue;
+    const t = readNpy(path.join(dataDir, spec.file));
+    delete spec.file;
+    Object.assign(spec, { shape: t.shape, data: Array.from(t.data, Number) });
+  }
+  const graph = JSON.stringify(g);
+  for (const b of backends) {
+    let result;
+    try {
+      result = pk.runGraph(graph, inputs, b, 1);
+    } catch (e) {
+      // A backend without a kernel for some node says so (Error{unsupported}); the oracle must not.
+      if (b !== 'reference' && /not supported|unsupported|no kernel|does not implement/i.test(e.message)) {
+        counts[b].unsupported++;
+        continue;
+      }
+      throw new Error(`${c.id} on ${b}: ${e.message}`);
+    }
+    for (const [name, file] of Object.entries(c.expected)) {
+      compare(result.outputs[name], readNpy(path.join(dataDir, file)), c.tolerance, `${c.id} on ${b}, output ${name}`);
+    }
+    counts[b].ran++;
+  }
+}
+
+// The classic window [5, 6, 7, 9]: max 9, average 6.75, L2 sqrt(191), argmax 3.
+const x = { x: { shape: [1, 1, 2, 2], data: new Float32Array([5, 6, 7, 9]) } };
+for (const b of backends) {
+  const g = (op, extra = {}) => JSON.stringify({ inputs: { x: { shape: [1, 1, 2, 2] } },
+    nodes: [{ name: 'p', op, inputs: ['x'], kernel_size: [2, 2], ...extra }], outputs: op === 'max_pool2d' ? ['p', 'p.indices'] : ['p'] });
+  const max = pk.runGraph(g('max_pool2d', { return_indices: true }), x, b, 1);
+  assert.equal(max.outputs.p.data[0], 9);
+  assert.ok(max.outputs['p.indices'].data instanceof Int32Array);
+  assert.equal(max.outputs['p.indices'].data[0], 3);
+  assert.equal(pk.runGraph(g('avg_pool2d'), x, b, 1).outputs.p.data[0], 6.75);
+  assert.ok(Math.abs(pk.runGraph(g('lp_pool2d', { norm_type: 2 }), x, b, 1).outputs.p.data[0] - Math.sqrt(191)) < 1e-5);
+}
+
+// Errors: a JS Error carrying the engine's one-line message.
+assert.throws(() => pk.runGraph(JSON.stringify({ inputs: { x: { shape: [1, 1, 2, 2] } },
+  nodes: [{ name: 'p', op: 'max_pool2d', inputs: ['x'], kernel_size: [2, 2], stride: [0, 2] }], outputs: ['p'] }), x, 'reference', 1),
+(e) => e instanceof Error && /^node 'p' \(max_pool2d\): parameter 'stride'/.test(e.message) && !e.message.includes('\n'));
+assert.throws(() => pk.runGraph('{not json', x, 'reference', 1), (e) => e instanceof Error && e.message.length > 0);
+assert.throws(() => pk.runGraph(JSON.stringify({ inputs: { x: { shape: [1, 1, 2, 2] } },
+  nodes: [{ name: 'p', op: 'relu', inputs: ['x'] }], outputs: ['p'] }), x, 'no_such_backend', 1),
+  (e) => e instanceof Error && /no_such_backend/.test(e.message));
+assert.ok(pk.ops().some((o) => o.name === 'fractional_max_pool2d'));
+
+console.log(`node_golden: ${manifest.cases.length} golden cases; ` +
+  Object.entries(counts).map(([b, n]) => `${b}: ${n.ran} ran, ${n.unsupported} unsupported`).join('; ') + '; 2x2 window and error path OK');
+if (backends.includes('cpu') && counts.cpu.ran === 0) throw new Error('cpu backend ran no golden case');
