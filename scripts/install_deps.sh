@@ -14,7 +14,12 @@ packages=(
   libvulkan-dev                    # Vulkan headers + loader
   mesa-vulkan-drivers              # lavapipe: a conformant CPU Vulkan driver (CI has no GPU)
   vulkan-validationlayers          # tests run with the validation layer on
+  emscripten                       # the browser build (em++ 3.1.6; scripts/build_wasm.sh)
+  chromium                         # the browser test (Debian's: never a downloaded browser)
 )
+# node and npm (the browser build's tests): the machine image ships them; Debian's only if missing.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do
