@@ -102,6 +102,23 @@ try {
   assert.ok(r.crossOriginIsolated, 'the page must be cross-origin isolated (COOP/COEP)');
   assert.match(r.status, /ms/, `page status: ${r.status}`);
 
+  // Every op in the page's list runs on every backend without an error (kernel 3, stride 2).
+  await page.fill('#kernel', '3');
+  await page.fill('#stride', '2');
+  const opsInPage = await page.$$eval('#op option', (os) => os.map((o) => o.value));
+  assert.ok(opsInPage.length >= 14, `the page lists ${opsInPage.length} pooling ops`);
+  for (const backend of r.backends) {
+    await page.selectOption('#backend', backend);
+    for (const op of opsInPage) {
+      await page.selectOption('#op', op);
+      const status = await page.textContent('#status');
+      assert.ok(status.startsWith(`${op} on ${backend}: `), `${op} on ${backend}: ${status}`);
+    }
+  }
+  await page.fill('#kernel', '4');
+  await page.fill('#stride', '4');
+  await page.selectOption('#backend', r.backends.includes('cpu') ? 'cpu' : 'reference');
+
   // Drive the page's controls with the keyboard: choose average pooling, run, read the status.
   await page.focus('#op');
   await page.selectOption('#op', 'avg_pool2d');
