@@ -1,41 +1,17 @@
-// Browser test: serves the built site on 127.0.0.1 (a tiny static server sending the COOP/COEP
-// headers the threaded build will need), loads it in Debian's Chromium through playwright-core
+// Browser test: serves the built site on 127.0.0.1 (web/serve.mjs: COOP/COEP headers, which the
+// threaded build will need), loads it in Debian's Chromium through playwright-core
 // (never a downloaded browser), and checks DESIGN.md's window.poolkit contract on the classic
 // 2x2 window [5, 6, 7, 9], the error path, the page's own run, and that the console stayed clean.
 //   node web/tests/browser_test.mjs build-wasm/web [screenshot.png]
-import { createServer } from 'node:http';
-import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
+import { serve } from '../serve.mjs';
 
 const site = path.resolve(process.argv[2] ?? 'build-wasm/web');
 const screenshot = path.resolve(process.argv[3] ?? path.join(site, '..', 'browser_test.png'));
-const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
-  '.wasm': 'application/wasm', '.png': 'image/png', '.css': 'text/css', '.json': 'application/json',
-  '.md': 'text/markdown; charset=utf-8' };
-
-export function serve(root, port = 0) {
-  const server = createServer(async (req, res) => {
-    const url = new URL(req.url, 'http://127.0.0.1');
-    const rel = path.normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
-    const file = path.join(root, rel.endsWith('/') ? `${rel}index.html` : rel);
-    const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp',
-      'Cache-Control': 'no-store' };
-    if (!file.startsWith(root)) {
-      res.writeHead(403, headers).end();
-      return;
-    }
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, { ...headers, 'Content-Type': types[path.extname(file)] ?? 'application/octet-stream' }).end(body);
-    } catch {
-      res.writeHead(404, headers).end('not found');
-    }
-  });
-  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
-}
 
 const server = await serve(site);
 const url = `http://127.0.0.1:${server.address().port}/`;
