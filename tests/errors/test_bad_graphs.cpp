@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "poolkit/poolkit.h"
+#include "support/rejection.h"
 
 using namespace poolkit;
 
@@ -14,19 +15,7 @@ std::string one_node(const std::string& node, const std::string& shape = "[1, 1,
          R"(}], "outputs": ["n"]})";
 }
 
-// Parses |text| and returns the message of the bad_input error it must raise.
-std::string rejection(const std::string& text) {
-  try {
-    Graph::from_json(text, ".");
-  } catch (const Error& e) {
-    CHECK(e.kind() == ErrorKind::bad_input);
-    const std::string msg = e.what();
-    CHECK(msg.find('\n') == std::string::npos);
-    return msg;
-  }
-  FAIL("graph was accepted: " << text);
-  return {};
-}
+using test::rejection;
 
 }  // namespace
 

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "poolkit/poolkit.h"
+#include "support/rejection.h"
 
 using namespace poolkit;
 using Catch::Matchers::Contains;
@@ -29,19 +30,7 @@ std::string one_node(const std::string& node, const std::string& shape = "[1, 1,
          R"(}], "outputs": )" + outputs + "}";
 }
 
-// |text| must be rejected as bad input with a one-line message; returns the message.
-std::string rejection(const std::string& text) {
-  try {
-    Graph::from_json(text, ".");
-  } catch (const Error& e) {
-    CHECK(e.kind() == ErrorKind::bad_input);
-    const std::string msg = e.what();
-    CHECK(msg.find('\n') == std::string::npos);
-    return msg;
-  }
-  FAIL("graph was accepted: " << text.substr(0, 300));
-  return {};
-}
+using test::rejection;
 
 Tensor ramp(Shape shape) {
   Tensor t = Tensor::zeros(std::move(shape));

@@ -37,22 +37,10 @@ void run(const AdaptiveMaxPool2dAttrs&, const Inputs& inputs, const Outputs& out
       const Span1d rows = adaptive_span(oh, in.h, out.h);
       for (int64_t ow = 0; ow < out.w; ++ow) {
         const Span1d cols = adaptive_span(ow, in.w, out.w);
-        // Same update rule as max_pool2d: NaN wins and the last NaN's index is kept; an all -inf
-        // window reports its first element, as PyTorch does.
-        float best = -std::numeric_limits<float>::infinity();
-        int64_t best_index = rows.begin * in.w + cols.begin;
-        for (int64_t ih = rows.begin; ih < rows.end; ++ih) {
-          for (int64_t iw = cols.begin; iw < cols.end; ++iw) {
-            const float v = plane[ih * in.w + iw];
-            if (v > best || std::isnan(v)) {
-              best = v;
-              best_index = ih * in.w + iw;
-            }
-          }
-        }
+        const PlaneMax best = max_over_rect(plane, in, rows.begin, rows.end, cols.begin, cols.end);
         const size_t o = static_cast<size_t>(p * out.size() + oh * out.w + ow);
-        y[o] = best;
-        if (!indices.empty()) indices[o] = best_index;
+        y[o] = best.value;
+        if (!indices.empty()) indices[o] = best.index;
       }
     }
   }

@@ -81,22 +81,10 @@ void run(const FractionalMaxPool2dAttrs& a, const Inputs& inputs, const Outputs&
       const int64_t h0 = row_starts[static_cast<size_t>(oh)];
       for (int64_t ow = 0; ow < out.w; ++ow) {
         const int64_t w0 = col_starts[static_cast<size_t>(ow)];
-        // max_pool2d's update rule (NaN wins, last NaN's index kept); an all -inf window reports
-        // its first element, as PyTorch does.
-        float best = -std::numeric_limits<float>::infinity();
-        int64_t best_index = h0 * in.w + w0;
-        for (int64_t ih = h0; ih < h0 + pool.h; ++ih) {
-          for (int64_t iw = w0; iw < w0 + pool.w; ++iw) {
-            const float v = plane[ih * in.w + iw];
-            if (v > best || std::isnan(v)) {
-              best = v;
-              best_index = ih * in.w + iw;
-            }
-          }
-        }
+        const PlaneMax best = max_over_rect(plane, in, h0, h0 + pool.h, w0, w0 + pool.w);
         const size_t o = static_cast<size_t>(p * out.size() + oh * out.w + ow);
-        y[o] = best;
-        if (!indices.empty()) indices[o] = best_index;
+        y[o] = best.value;
+        if (!indices.empty()) indices[o] = best.index;
       }
     }
   }

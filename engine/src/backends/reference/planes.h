@@ -5,7 +5,9 @@
 // ops over planes of one row (H = 1, W = L), so one loop nest serves both.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 
 #include "poolkit/errors.h"
@@ -58,6 +60,24 @@ inline void expect_same_planes(const Planes& in, const Planes& out, const std::s
     fail_internal(op, "input has " + std::to_string(in.count) + " planes, output " +
                           std::to_string(out.count));
   }
+}
+
+// Max over the rectangle [h0, h1) x [w0, w1) of one plane with max_pool2d's update rule (a tap
+// takes over when larger or NaN: NaN wins and the last NaN's index is kept). An all -inf window
+// reports its first element, as PyTorch does. Index = h * W + w within the plane.
+struct PlaneMax {
+  float value;
+  int64_t index;
+};
+inline PlaneMax max_over_rect(const float* plane, const Planes& in, int64_t h0, int64_t h1, int64_t w0, int64_t w1) {
+  PlaneMax best{-std::numeric_limits<float>::infinity(), h0 * in.w + w0};
+  for (int64_t ih = h0; ih < h1; ++ih) {
+    for (int64_t iw = w0; iw < w1; ++iw) {
+      const float v = plane[ih * in.w + iw];
+      if (v > best.value || std::isnan(v)) best = {v, ih * in.w + iw};
+    }
+  }
+  return best;
 }
 
 }  // namespace poolkit::reference
