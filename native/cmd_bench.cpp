@@ -119,18 +119,6 @@ std::string variant_of(const std::vector<KernelChoice>& kernels) {
   return join(ids, "+");
 }
 
-// Per-node device times (Executable::last_node_times) where Session forwards them; Session
-// gains that accessor with the first backend that measures them (vulkan). Until then this is
-// compiled as "no per-node times" rather than not compiling.
-template <class S>
-std::vector<Executable::NodeTime> node_times(const S& session) {
-  if constexpr (requires(const S& s) { s.last_node_times(); }) {
-    return session.last_node_times();
-  } else {
-    return {};
-  }
-}
-
 int bench(const BenchArgs& args) {
   check_args(args);
   SessionOptions options;
@@ -146,14 +134,14 @@ int bench(const BenchArgs& args) {
   Session session(std::move(graph), args.backend, options);
   for (int i = 0; i < args.warmup; ++i) session.run(feeds);
   std::vector<double> ms;
-  std::map<std::string, std::vector<double>> per_node;  // node -> one device time per iteration
+  std::map<std::string, std::vector<double>> per_node;  // step -> one time per iteration
   std::vector<std::string> node_order;
   ms.reserve(static_cast<size_t>(args.iters));
   for (int i = 0; i < args.iters; ++i) {
     const auto start = std::chrono::steady_clock::now();
     const NamedTensors out = session.run(feeds);
     ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
-    for (const auto& t : node_times(session)) {
+    for (const auto& t : session.last_node_times()) {
       auto& v = per_node[t.node];
       if (v.empty()) node_order.push_back(t.node);
       v.push_back(t.ms);
@@ -183,7 +171,7 @@ int bench(const BenchArgs& args) {
   } else {
     std::cout << bench::table_header() << "\n" << bench::table_row(r) << "\n";
     if (!node_order.empty()) {
-      std::cout << "  per node (device, median ms):";
+      std::cout << "  per step (median ms; device time on vulkan, wall clock on the host):";
       for (const std::string& node : node_order)
         std::cout << " " << node << "=" << bench::summarize(per_node[node]).median_ms;
       std::cout << "\n";

@@ -48,8 +48,10 @@ class Executable {
   // |inputs| in graph.inputs() order; returns tensors in graph.outputs() order.
   virtual std::vector<Tensor> run(const std::vector<Tensor>& inputs) = 0;
   virtual std::vector<KernelChoice> kernels() const = 0;
-  // Device-side time per node of the last run() where the backend can measure it (Vulkan
-  // timestamp queries); empty where it cannot. `bench` reports it beside wall-clock time.
+  // Time per planned step of the last run(), in execution order: device time from timestamp
+  // queries on Vulkan, host wall-clock time on the CPU backends. A fused step (several nodes in one
+  // kernel) is named after its last node; kernels() says which nodes it covers. `bench` reports it
+  // beside the whole run's wall-clock time, and the browser demo shows it.
   struct NodeTime {
     std::string node;
     double ms;

@@ -1,5 +1,6 @@
 // The `cpu` backend: plans a graph into steps (fusing conv2d -> relu -> max_pool2d where it
 // fits), picks a Halide variant per step and calls the generated functions.
+#include <chrono>
 #include <thread>
 
 #include "backends/halide/family_helpers.h"
@@ -28,10 +29,13 @@ class CpuExecutable final : public Executable {
       if (graph_.values()[v].source == Value::Source::node && arena_[v].sole_owner()) values[v] = arena_[v];
     }
     set_threads(threads_);
+    times_.clear();
     for (const Step& step : steps_) {
+      const auto start = std::chrono::steady_clock::now();
       const Value& out = graph_.value(step.last().outputs[0]);
       if (out.shape.numel() == 0) {  // empty batch: nothing to compute, but outputs must exist
         for (size_t i = 0; i < step.last().outputs.size(); ++i) new_output(step, graph_, values, i);
+        times_.push_back({step.last().name, 0.0});
         continue;
       }
       try {
@@ -41,6 +45,8 @@ class CpuExecutable final : public Executable {
         if (std::string_view(e.what()).starts_with(where)) throw;
         throw Error(e.kind(), where + ": " + e.what());
       }
+      times_.push_back({step.last().name,
+                        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count()});
     }
     for (size_t v = 0; v < values.size(); ++v) {
       if (graph_.values()[v].source == Value::Source::node) arena_[v] = values[v];
@@ -57,9 +63,12 @@ class CpuExecutable final : public Executable {
     return k;
   }
 
+  std::vector<NodeTime> last_node_times() const override { return times_; }
+
  private:
   Graph graph_;
   std::vector<Step> steps_;
+  std::vector<NodeTime> times_;  // of the last run()
   int threads_;
   std::vector<Tensor> arena_;  // by ValueId: buffers of the last run, reused once released
 };

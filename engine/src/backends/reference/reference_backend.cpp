@@ -1,4 +1,5 @@
 // The reference backend: runs each node's plain-loop kernel in graph order.
+#include <chrono>
 #include <cstdio>
 #include <thread>
 
@@ -22,7 +23,9 @@ class ReferenceExecutable final : public Executable {
     for (size_t v = 0; v < values.size(); ++v) {
       if (graph_.values()[v].source == Value::Source::constant) values[v] = graph_.constant_value(static_cast<ValueId>(v));
     }
+    times_.clear();
     for (const Node& node : graph_.nodes()) {
+      const auto start = std::chrono::steady_clock::now();
       reference::Inputs in;
       for (ValueId id : node.inputs) in.push_back(&values[static_cast<size_t>(id)]);
       reference::Outputs out;
@@ -39,6 +42,7 @@ class ReferenceExecutable final : public Executable {
         if (std::string_view(e.what()).starts_with(where)) throw;
         throw Error(e.kind(), where + ": " + e.what());
       }
+      times_.push_back({node.name, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count()});
     }
     std::vector<Tensor> results;
     for (ValueId id : graph_.outputs()) results.push_back(values[static_cast<size_t>(id)]);
@@ -51,8 +55,11 @@ class ReferenceExecutable final : public Executable {
     return k;
   }
 
+  std::vector<NodeTime> last_node_times() const override { return times_; }
+
  private:
   Graph graph_;
+  std::vector<NodeTime> times_;  // of the last run()
 };
 
 class ReferenceBackend final : public Backend {

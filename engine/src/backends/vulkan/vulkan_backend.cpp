@@ -667,7 +667,10 @@ class VulkanExecutable final : public Executable {
     const double period = device_.limits().timestampPeriod;
     for (size_t i = 0; i < steps_.size(); ++i) {
       const uint64_t ticks = ((t[i + 1] & mask) - (t[i] & mask)) & mask;
-      times_.push_back({node(steps_[i]).name, static_cast<double>(ticks) * period * 1e-6});
+      // A fused step is named after its last node (Executable::last_node_times).
+      const Step& s = steps_[i];
+      const size_t last = s.absorbed.empty() ? s.node : *std::max_element(s.absorbed.begin(), s.absorbed.end());
+      times_.push_back({graph_.nodes()[last].name, static_cast<double>(ticks) * period * 1e-6});
     }
   }
 
