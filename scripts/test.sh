@@ -9,4 +9,4 @@ ctest --test-dir build --output-on-failure -j"$(nproc)"
 bash scripts/build_wasm.sh
 ctest --test-dir build-wasm --output-on-failure -j"$(nproc)"
 (cd web && npm ci --no-audit --no-fund --loglevel=error)
-node web/tests/browser_test.mjs build-wasm/web build-wasm/browser_test.png
+node web/tests/browser_test.mjs build-wasm/web build/bin/poolkit build-wasm/screenshots
