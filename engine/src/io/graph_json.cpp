@@ -12,6 +12,7 @@
 
 #include "graph/op_table.h"
 #include "graph/param_codec.h"
+#include "io/json_text.h"
 #include "poolkit/graph.h"
 #include "poolkit/npy.h"
 
@@ -24,24 +25,6 @@ namespace {
 // Graph files are text of modest size (inline constants included); 256 MiB is far beyond any real
 // graph and keeps a wrong path (/dev/zero, a huge binary) from exhausting memory or never ending.
 constexpr size_t kMaxGraphFileBytes = size_t{256} << 20;
-
-std::string read_text_file(const std::filesystem::path& file, const char* what) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(file, ec)) fail_bad_input(std::string(what) + " '" + file.string() + "': is a directory");
-  std::ifstream in(file, std::ios::binary);
-  if (!in) fail_bad_input(std::string(what) + " '" + file.string() + "': cannot open (missing or unreadable)");
-  std::string text;
-  char buffer[1 << 16];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    text.append(buffer, static_cast<size_t>(in.gcount()));
-    if (text.size() > kMaxGraphFileBytes) {
-      fail_bad_input(std::string(what) + " '" + file.string() + "': larger than " + std::to_string(kMaxGraphFileBytes >> 20) +
-                     " MiB: not a graph file");
-    }
-  }
-  if (in.bad()) fail_bad_input(std::string(what) + " '" + file.string() + "': read error");
-  return text;
-}
 
 void expect_object(const json& j, const std::string& what) {
   if (!j.is_object()) fail_bad_input(what + ": expected a JSON object, got " + std::string(j.type_name()));
@@ -271,60 +254,12 @@ Document from_json_document(json& doc, const std::filesystem::path& base_dir) {
   return {std::move(g), std::move(outputs)};
 }
 
-// SAX handler that fails on the first key repeated within one object (one key set per open object).
-class DuplicateKeyFinder {
- public:
-  bool null() { return true; }
-  bool boolean(bool) { return true; }
-  bool number_integer(json::number_integer_t) { return true; }
-  bool number_unsigned(json::number_unsigned_t) { return true; }
-  bool number_float(json::number_float_t, const json::string_t&) { return true; }
-  bool string(json::string_t&) { return true; }
-  bool binary(json::binary_t&) { return true; }
-  bool start_object(std::size_t) {
-    keys_.emplace_back();
-    return true;
-  }
-  bool key(json::string_t& key) {
-    if (!keys_.empty() && !keys_.back().insert(key).second) {
-      fail_bad_input("malformed JSON: key " + detail::brief(json(key)) + " appears twice in one object");
-    }
-    return true;
-  }
-  bool end_object() {
-    if (!keys_.empty()) keys_.pop_back();
-    return true;
-  }
-  bool start_array(std::size_t) { return true; }
-  bool end_array() { return true; }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) { return false; }
-
- private:
-  std::vector<std::set<std::string>> keys_;
-};
-
-std::string json_error_text(const json::exception& e) {
-  std::string msg = e.what();
-  if (const auto p = msg.find("] "); p != std::string::npos) msg = msg.substr(p + 2);  // drop "[json.exception...]"
-  return msg;
-}
-
 }  // namespace
 
 Graph Graph::from_json(std::string_view text, const std::filesystem::path& base_dir) {
-  json doc;
+  // Duplicate keys are rejected: in a graph one would hide a typo ({"stride": 1, ..., "stride": 2}).
+  json doc = detail::parse_json_strictly(text);
   try {
-    doc = json::parse(text);
-  } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers like 1e999
-    fail_bad_input("malformed JSON: " + json_error_text(e));
-  }
-  // JSON allows duplicate keys and the parser keeps the last silently; in a graph that would
-  // hide a typo ({"stride": 1, ..., "stride": 2}), so a second, SAX pass reports them. (A parser
-  // callback could do it in one pass, but nlohmann's callback parser is quadratic in the length
-  // of an array of objects: 200 000 nodes took seconds.)
-  try {
-    DuplicateKeyFinder finder;
-    json::sax_parse(text, &finder);
     Document d = from_json_document(doc, base_dir);
     // Graph::output() checks for a repeat by scanning the list; for a document's outputs a set
     // does it, so that a graph listing 200 000 outputs loads in linear time (it took 11 s).
@@ -337,12 +272,12 @@ Graph Graph::from_json(std::string_view text, const std::filesystem::path& base_
   } catch (const json::exception& e) {
     // Every field is type-checked before use; this is the net under that, so that a JSON library
     // error can never surface as a runtime failure (exit 1) instead of bad input.
-    fail_bad_input("malformed graph: " + json_error_text(e));
+    fail_bad_input("malformed graph: " + detail::json_error_text(e));
   }
 }
 
 Graph Graph::load_json(const std::filesystem::path& file) {
-  const std::string text = read_text_file(file, "graph file");
+  const std::string text = detail::read_text_file(file, "graph file", kMaxGraphFileBytes);
   try {
     return from_json(text, file.parent_path());
   } catch (const Error& e) {
