@@ -40,6 +40,10 @@ struct CompileOptions {
 struct KernelChoice {
   std::string node;
   std::string variant;
+  // For a node that runs inside a fused kernel headed by an earlier node: that node's name (relu
+  // 'r' in conv2d 'c' -> relu 'r' run by conv2d_relu__...: "c"). "" when the node runs its own
+  // kernel or heads the fused one. `poolkit tune` tunes one kernel call at a time from this.
+  std::string fused_into = {};
 };
 
 class Executable {
@@ -64,6 +68,11 @@ class Backend {
   virtual ~Backend() = default;
   virtual std::string_view name() const = 0;
   virtual std::vector<DeviceInfo> devices() const = 0;
+  // The name of the device that CompileOptions::device |choice| selects ("" = the default; else
+  // an index or part of a name, as `poolkit devices` lists them). Tuning tables record it, and
+  // are applied only on the device they were measured on. The default (one-device backends):
+  // "" or "0" or part of its name selects devices().front(); anything else is Error{bad_input}.
+  virtual std::string device_name(const std::string& choice) const;
   // Whether this backend has any kernel for |kind| (`poolkit ops`); supports() then decides for
   // a concrete node (parameters, shapes, device limits).
   virtual bool implements(OpKind kind) const = 0;

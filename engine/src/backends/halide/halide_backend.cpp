@@ -59,7 +59,8 @@ class CpuExecutable final : public Executable {
   std::vector<KernelChoice> kernels() const override {
     std::vector<KernelChoice> k;
     for (const Step& s : steps_)
-      for (const Node* n : s.nodes) k.push_back({n->name, std::string(s.variant->id)});
+      for (const Node* n : s.nodes)
+        k.push_back({n->name, std::string(s.variant->id), n == &s.first() ? "" : s.first().name});
     return k;
   }
 

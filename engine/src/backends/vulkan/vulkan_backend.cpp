@@ -308,12 +308,12 @@ class VulkanExecutable final : public Executable {
 
   std::vector<KernelChoice> kernels() const override {
     std::vector<KernelChoice> k;
-    std::map<size_t, std::string> chosen;
+    std::map<size_t, KernelChoice> chosen;
     for (const Step& s : steps_) {
-      chosen[s.node] = std::string(s.row->id);
-      for (size_t a : s.absorbed) chosen[a] = std::string(s.row->id);
+      chosen[s.node] = {node(s).name, std::string(s.row->id)};
+      for (size_t a : s.absorbed) chosen[a] = {graph_.nodes()[a].name, std::string(s.row->id), node(s).name};
     }
-    for (size_t i = 0; i < graph_.nodes().size(); ++i) k.push_back({graph_.nodes()[i].name, chosen[i]});
+    for (size_t i = 0; i < graph_.nodes().size(); ++i) k.push_back(chosen[i]);
     return k;
   }
 
@@ -722,6 +722,12 @@ class VulkanBackend final : public Backend {
       out.push_back({d.props.deviceName, d.type_name(), details});
     }
     return out;
+  }
+
+  std::string device_name(const std::string& choice) const override {
+    std::lock_guard lock(mutex_);
+    ensure_instance();
+    return choose_physical_device(physical_, choice).props.deviceName;
   }
 
   bool implements(OpKind) const override { return true; }
