@@ -14,6 +14,9 @@ Session::Session(Graph graph, std::string_view backend_name, SessionOptions opti
                                               std::string(backend_name) + "': " + s.why);
     }
   }
+  if (options.tuning) {
+    options.variants = tuned_overrides(*options.tuning, graph_, backend_name, b.device_name(options.device), options.variants);
+  }
   for (const auto& [node, variant] : options.variants) {
     if (!graph_.find(node) || graph_.value(*graph_.find(node)).source != Value::Source::node) {
       fail_bad_input("variant override for unknown node '" + node + "'");

@@ -8,6 +8,7 @@
 #include "poolkit/ops.h"
 #include "poolkit/session.h"
 #include "poolkit/tensor.h"
+#include "poolkit/tuning.h"
 
 namespace poolkit {
 inline constexpr const char* kVersion = "0.1.0";

@@ -3,11 +3,13 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "poolkit/backend.h"
 #include "poolkit/graph.h"
+#include "poolkit/tuning.h"
 
 namespace poolkit {
 
@@ -17,6 +19,9 @@ struct SessionOptions {
   int threads = 0;                             // 0: all cores
   std::map<std::string, std::string> variants;  // node name -> variant id override
   std::string device;                           // backend-specific ("" = default)
+  // A tuning table (`poolkit tune --out`): its variants run the nodes |variants| leaves open.
+  // It must be for this backend, device and graph (tuned_overrides() in poolkit/tuning.h).
+  std::optional<TuningTable> tuning = {};
 };
 
 class Session {
