@@ -1,5 +1,5 @@
 // `poolkit bench GRAPH.json [--backend NAME] [--iters N] [--warmup N] [--threads N]
-//                [--variant NODE=ID ...] [--input NAME=FILE.npy ...] [--json]`
+//                [--variant NODE=ID ...] [--tuning FILE.json] [--input NAME=FILE.npy ...] [--json]`
 //
 // Times Session::run on one graph: --warmup untimed runs, then --iters runs timed one by one
 // with steady_clock, reported as median/min/max. Beside it, in the same process and right after,
@@ -21,6 +21,7 @@
 
 #include "bench/bench_metrics.h"
 #include "commands.h"
+#include "graph_feeds.h"
 #include "name_file_arg.h"
 #include "poolkit/poolkit.h"
 
@@ -39,6 +40,7 @@ struct BenchArgs {
   int warmup = 2;
   int threads = 0;  // 0: all cores
   std::vector<std::string> variants;
+  std::string tuning;  // a `poolkit tune --out` table; --variant wins over it
   std::vector<std::string> inputs;
   bool json = false;
 };
@@ -63,47 +65,6 @@ void check_args(const BenchArgs& args) {
     fail_bad_input("--backend '" + args.backend + "': unknown backend (this build has: " + join(names) + ")");
 }
 
-// --variant NODE=ID: split at the first '='; both sides non-empty, each node once.
-std::map<std::string, std::string> parse_variants(const std::vector<std::string>& args) {
-  std::map<std::string, std::string> out;
-  for (const std::string& arg : args) {
-    const size_t eq = arg.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 1 == arg.size())
-      fail_bad_input("--variant '" + arg + "': expected NODE=VARIANT_ID");
-    if (!out.emplace(arg.substr(0, eq), arg.substr(eq + 1)).second)
-      fail_bad_input("--variant '" + arg.substr(0, eq) + "' is given twice");
-  }
-  return out;
-}
-
-// Every graph input: from --input where given (shape and dtype checked), else pseudo-random.
-NamedTensors make_feeds(const Graph& graph, const std::vector<NameFile>& given) {
-  std::string known;
-  for (ValueId id : graph.inputs()) known += (known.empty() ? "" : ", ") + graph.value(id).name;
-  for (const NameFile& in : given) {
-    const auto id = graph.find(in.name);
-    if (!id || graph.value(*id).source != Value::Source::input)
-      fail_bad_input("--input '" + in.name + "': the graph has no input '" + in.name + "' (its inputs: " + known + ")");
-  }
-  NamedTensors feeds;
-  for (ValueId id : graph.inputs()) {
-    const Value& v = graph.value(id);
-    const auto it = std::find_if(given.begin(), given.end(), [&](const NameFile& in) { return in.name == v.name; });
-    if (it == given.end()) {
-      feeds.emplace(v.name, bench::random_input(graph, id));
-      continue;
-    }
-    Tensor t = load_npy(it->file);
-    if (t.dtype() != v.dtype || t.shape() != v.shape) {
-      fail_bad_input(it->file.string() + ": " + std::string(dtype_name(t.dtype())) + " " + t.shape().str() +
-                     " does not match graph input '" + v.name + "' (" + std::string(dtype_name(v.dtype)) + " " +
-                     v.shape.str() + ")");
-    }
-    feeds.emplace(v.name, std::move(t));
-  }
-  return feeds;
-}
-
 std::string target_of(const std::string& backend_name) {
   const auto devices = backend(backend_name).devices();
   if (devices.empty()) return backend_name;
@@ -124,6 +85,7 @@ int bench(const BenchArgs& args) {
   SessionOptions options;
   options.threads = args.threads;
   options.variants = parse_variants(args.variants);
+  if (!args.tuning.empty()) options.tuning = load_tuning_table(args.tuning);
   const auto given = parse_name_files(args.inputs, "--input");
   std::error_code ec;
   if (!std::filesystem::exists(args.graph, ec)) fail_bad_input(args.graph + ": graph file does not exist");
@@ -161,6 +123,7 @@ int bench(const BenchArgs& args) {
   if (args.json) {
     nlohmann::json j = bench::to_json(r);
     j["warmup"] = args.warmup;
+    if (!args.tuning.empty()) j["tuning"] = args.tuning;
     j["kernels"] = nlohmann::json::object();
     for (const KernelChoice& k : session.kernels()) j["kernels"][k.node] = k.variant;
     if (!node_order.empty()) {
@@ -197,6 +160,9 @@ Command add_bench_command(CLI::App& parent) {
   app->add_option("--variant", args->variants, "NODE=VARIANT_ID: run NODE with that kernel variant")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  app->add_option("--tuning", args->tuning,
+                  "A tuning table from `poolkit tune --out`: run each node with the variant it chose "
+                  "(--variant wins; the table must be for this graph, backend and device)");
   app->add_option("--input", args->inputs,
                   "NAME=FILE.npy for a graph input (others get deterministic pseudo-random data in [-1, 1))")
       ->expected(1)

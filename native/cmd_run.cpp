@@ -1,4 +1,5 @@
-// `poolkit run GRAPH.json [--backend NAME] --input NAME=FILE.npy ... --output NAME=FILE.npy ...`
+// `poolkit run GRAPH.json [--backend NAME] [--device D] [--variant NODE=ID ...] [--tuning FILE.json]
+//              --input NAME=FILE.npy ... --output NAME=FILE.npy ...`
 //
 // Order matters for the contract: every check that can fail on the user's arguments (names,
 // files, shapes) runs before the graph does, and outputs are written all-or-nothing after it.
@@ -20,6 +21,9 @@ namespace {
 struct RunArgs {
   std::string graph;
   std::string backend = "reference";
+  std::string device;
+  std::vector<std::string> variants;
+  std::string tuning;  // a `poolkit tune --out` table; --variant wins over it
   std::vector<std::string> inputs;
   std::vector<std::string> outputs;
 };
@@ -95,18 +99,28 @@ int run(const RunArgs& args) {
   check_backend(args.backend);
   const auto inputs = parse_name_files(args.inputs, "--input");
   const auto outputs = parse_name_files(args.outputs, "--output");
+  SessionOptions options;
+  options.variants = parse_variants(args.variants);
+  options.device = args.device;
+  if (!args.device.empty()) backend(args.backend).device_name(args.device);  // unknown: fail before reading inputs
+  if (!args.tuning.empty()) options.tuning = load_tuning_table(args.tuning);
   Graph graph = load_graph(args.graph);
   request_outputs(graph, outputs);
   NamedTensors feeds = load_inputs(graph, inputs);
 
-  Session session(std::move(graph), args.backend);
+  Session session(std::move(graph), args.backend, std::move(options));
   const NamedTensors results = session.run(feeds);
 
-  if (outputs.empty()) {  // nothing to write: say what the graph produced
+  if (outputs.empty()) {  // nothing to write: say what the graph produced, and which kernels did
     for (ValueId id : session.graph().outputs()) {
       const std::string& name = session.graph().value(id).name;
       const Tensor& t = results.at(name);
       std::cout << name << ": " << dtype_name(t.dtype()) << " " << t.shape().str() << "\n";
+    }
+    for (const KernelChoice& k : session.kernels()) {
+      std::cout << "node " << k.node << ": " << k.variant;
+      if (!k.fused_into.empty()) std::cout << " (fused into " << k.fused_into << ")";
+      std::cout << "\n";
     }
     return 0;
   }
@@ -132,6 +146,13 @@ Command add_run_command(CLI::App& parent) {
   app->add_option("graph", args->graph, "Graph JSON file")->required();
   app->add_option("--backend", args->backend, "Backend to run on (" + join(backend_names()) + ")")
       ->capture_default_str();
+  app->add_option("--device", args->device, "Device to run on: an index or part of a name (see `poolkit devices`)");
+  app->add_option("--variant", args->variants, "NODE=VARIANT_ID: run NODE with that kernel variant")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  app->add_option("--tuning", args->tuning,
+                  "A tuning table from `poolkit tune --out`: run each node with the variant it chose "
+                  "(--variant wins; the table must be for this graph, backend and device)");
   // One NAME=FILE per occurrence (expected(1)), so a positional after it is not swallowed.
   app->add_option("--input", args->inputs, "NAME=FILE.npy for each graph input")
       ->expected(1)

@@ -21,4 +21,16 @@ std::vector<NameFile> parse_name_files(const std::vector<std::string>& args, std
   return out;
 }
 
+std::map<std::string, std::string> parse_variants(const std::vector<std::string>& args) {
+  std::map<std::string, std::string> out;
+  for (const std::string& arg : args) {
+    const size_t eq = arg.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == arg.size())
+      fail_bad_input("--variant '" + arg + "': expected NODE=VARIANT_ID");
+    if (!out.emplace(arg.substr(0, eq), arg.substr(eq + 1)).second)
+      fail_bad_input("--variant '" + arg.substr(0, eq) + "' is given twice");
+  }
+  return out;
+}
+
 }  // namespace poolkit::cli

@@ -3,17 +3,13 @@
 // with its graph written inline, and never touches the source tree or the working directory.
 #include <catch2/catch.hpp>
 
-#include <sys/wait.h>
-
-#include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <random>
 #include <set>
 #include <sstream>
 
 #include "poolkit/poolkit.h"
+#include "support/cli_sandbox.h"
 
 namespace fs = std::filesystem;
 using poolkit::Shape;
@@ -22,71 +18,8 @@ using Catch::Matchers::StartsWith;
 
 namespace {
 
-std::string quoted(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-struct CliResult {
-  int code = -1;
-  std::string out;
-  std::string err;
-  int err_lines() const {
-    int n = 0;
-    for (char c : err) n += c == '\n';
-    return n;
-  }
-};
-
-// A scratch directory; the CLI runs with it as working directory.
-class Sandbox {
- public:
-  Sandbox() {
-    std::random_device rd;
-    root_ = fs::temp_directory_path() / ("poolkit-test-cli-" + std::to_string(rd()) + std::to_string(rd()));
-    dir_ = root_ / "work";
-    fs::create_directories(dir_);
-  }
-  ~Sandbox() {
-    std::error_code ignored;
-    fs::remove_all(root_, ignored);
-  }
-  const fs::path& dir() const { return dir_; }
-  fs::path operator/(const std::string& name) const { return dir_ / name; }
-
-  void write(const std::string& name, const std::string& text) const {
-    std::ofstream(dir_ / name, std::ios::binary) << text;
-  }
-  std::set<std::string> listing() const {
-    std::set<std::string> names;
-    for (const auto& e : fs::directory_iterator(dir_)) names.insert(e.path().filename().string());
-    return names;
-  }
-  // |args| is shell text (quote paths with quoted()); stdout/stderr go to files outside dir().
-  CliResult run(const std::string& args) const {
-    const fs::path out = root_ / "stdout.txt", err = root_ / "stderr.txt";
-    const std::string command = "cd " + quoted(dir_.string()) + " && " + quoted(POOLKIT_CLI_PATH) + " " + args +
-                                " >" + quoted(out.string()) + " 2>" + quoted(err.string()) + " </dev/null";
-    const int status = std::system(command.c_str());
-    CliResult r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = read_text(out);
-    r.err = read_text(err);
-    return r;
-  }
-
- private:
-  fs::path root_;
-  fs::path dir_;
-};
+using poolkit::test::CliResult;
+using Sandbox = poolkit::test::CliSandbox;
 
 // A small graph with two outputs (a max pool with indices and an avg pool) over one input x.
 const char* kGoodGraph = R"({
