@@ -78,6 +78,13 @@ void AtomicFiles::add(const fs::path& destination, std::initializer_list<std::st
   if (!failure.empty()) fail_runtime(destination.string() + ": write failed: " + failure);
 }
 
+void AtomicFiles::probe(const fs::path& destination) {
+  std::error_code ec;
+  if (fs::is_directory(destination, ec)) fail_bad_input(destination.string() + ": is a directory");
+  AtomicFiles trial;
+  trial.add(destination, std::string_view());  // creates the temporary sibling; the destructor removes it
+}
+
 void AtomicFiles::commit() {
   // Check what would make a rename fail before renaming anything, so a failure half-way (which
   // cannot restore a file it replaced) is left to the truly unexpected.

@@ -34,6 +34,11 @@ class AtomicFiles {
   void add(const std::filesystem::path& destination, std::string_view bytes) { add(destination, {bytes}); }
   void commit();
 
+  // Fails as add() and commit() would for |destination| (missing directory, no permission, a
+  // directory in the way), leaving nothing behind: a long command (`tune`) checks its output
+  // path this way before spending minutes on what it would write there.
+  static void probe(const std::filesystem::path& destination);
+
  private:
   struct Pending {
     std::filesystem::path destination;

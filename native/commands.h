@@ -18,6 +18,7 @@ struct Command {
 
 Command add_run_command(CLI::App& parent);
 Command add_bench_command(CLI::App& parent);
+Command add_tune_command(CLI::App& parent);
 Command add_ops_command(CLI::App& parent);
 Command add_devices_command(CLI::App& parent);
 

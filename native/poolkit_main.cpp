@@ -32,6 +32,7 @@ int run_cli(int argc, char** argv) {
   const std::vector<poolkit::cli::Command> commands = {
       poolkit::cli::add_run_command(app),
       poolkit::cli::add_bench_command(app),
+      poolkit::cli::add_tune_command(app),
       poolkit::cli::add_ops_command(app),
       poolkit::cli::add_devices_command(app),
   };
