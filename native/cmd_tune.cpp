@@ -135,8 +135,8 @@ Command add_tune_command(CLI::App& parent) {
   app->footer(
       "Each kernel call (a node, or the node heading a fused kernel) is tuned in graph order, the earlier ones fixed at\n"
       "their winners. Its candidates (every variant the backend has for the node) are checked against the untuned\n"
-      "plan's result, then timed in interleaved rounds: per-kernel device time where the backend measures it\n"
-      "(vulkan), else the whole graph's wall-clock time. The choice is the lowest median among the default and the\n"
+      "plan's result, then timed in interleaved rounds: the executable's per-step times of the call (vulkan:\n"
+      "device timestamps; cpu, reference: host wall-clock), else the whole graph's wall-clock time. The choice is the lowest median among the default and the\n"
       "candidates that beat the default's run of the same round in more than half of the rounds (noise guard).\n"
       "Graph inputs get deterministic pseudo-random data unless\n"
       "--input gives them. When the budget runs out, measuring stops: the output and the table say what was cut.\n"

@@ -40,7 +40,7 @@ std::string unit_report(const TunedNode& unit, const std::vector<std::string>& t
   std::vector<std::string> shapes;
   for (const Shape& s : unit.input_shapes) shapes.push_back(s.str());
   std::string out = "node " + unit.node + " (" + unit.op + " on " + join(shapes) + "): timed: " +
-                    (timed.empty() ? "whole graph, wall-clock" : "device time of " + join(timed)) + "\n";
+                    (timed.empty() ? "whole graph, wall-clock" : "per-step time of " + join(timed)) + "\n";
   size_t width = 8;
   for (const TunedCandidate& c : unit.candidates) width = std::max(width, c.variant.size());
   out += "  " + pad("variant", width, false) + pad("median_ms", 12, true) + pad("min_ms", 11, true) +
@@ -86,7 +86,7 @@ std::string summary_report(const TuningTable& t) {
     out += "chosen instead of the default: " + join(changed) + "\n";
   }
   if (t.untuned_ms > 0 && t.tuned_ms > 0) {
-    out += "whole graph, side by side (" + std::string(t.timing == "device" ? "device time" : "wall-clock") +
+    out += "whole graph, side by side (" + std::string(t.timing == "step" ? "sum of step times" : "wall-clock") +
            ", medians): untuned " + ms(t.untuned_ms) + " ms, tuned " + ms(t.tuned_ms) + " ms (untuned/tuned " +
            fixed(t.untuned_ms / t.tuned_ms, 2) + "x)" +
            (changed.empty() ? ": the same plan twice, so the difference is this machine's noise" : "") + "\n";

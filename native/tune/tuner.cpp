@@ -72,7 +72,7 @@ class Tuner {
     // The untuned plan: the reference result for every check, and the timing mode.
     untuned_ = std::make_unique<Session>(session({}));
     for (const auto& [name, t] : untuned_->run(feeds_)) expected_.emplace(name, t.clone());  // clones: see below
-    device_timing_ = !untuned_->last_node_times().empty();
+    step_timing_ = !untuned_->last_node_times().empty();
     // (The untuned plan's outputs are cloned so that its executable may recycle its buffers: a
     // plan that has to fault in fresh output pages every run would be timed unfairly slow.)
 
@@ -80,7 +80,7 @@ class Tuner {
     table.backend = options_.backend;
     table.device = backend_.device_name(options_.device);
     table.threads = options_.threads > 0 ? options_.threads : bench::all_cores();
-    table.timing = device_timing_ ? "device" : "wall";
+    table.timing = step_timing_ ? "step" : "graph";
     table.warmup = options_.warmup;
     table.iters = options_.iters;
     table.budget_s = options_.budget_s;
@@ -98,7 +98,7 @@ class Tuner {
       done.insert(unit.node);
       done.insert(unit.fuses.begin(), unit.fuses.end());
       table.nodes.push_back(unit);
-      on_unit(unit, device_timing_ ? timed_ : std::vector<std::string>{});
+      on_unit(unit, step_timing_ ? timed_ : std::vector<std::string>{});
     }
     compare_plans(fixed, table);
     for (const TunedNode& n : table.nodes) {
@@ -136,12 +136,13 @@ class Tuner {
     return Clock::now() + std::chrono::duration_cast<Clock::duration>(left * (static_cast<double>(candidates) / weight_left));
   }
 
-  // One timed run of |s|: whole-graph wall-clock, or the device time of the timed_ nodes.
+  // One timed run of |s|: whole-graph wall-clock, or the summed step times of the timed_ nodes'
+  // steps (a fused step is named after one of the nodes it covers, all of which are in timed_).
   double measure(Session& s) {
     const auto t0 = Clock::now();
     const NamedTensors out = s.run(feeds_);
     const double wall_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-    if (!device_timing_) return wall_ms;
+    if (!step_timing_) return wall_ms;
     double sum = 0;
     for (const Executable::NodeTime& t : s.last_node_times())
       if (timed_.empty() || std::find(timed_.begin(), timed_.end(), t.node) != timed_.end()) sum += t.ms;
@@ -201,7 +202,7 @@ class Tuner {
         drop(c, e.kind() == ErrorKind::runtime ? TunedCandidate::Status::failed : TunedCandidate::Status::unsupported, e.what());
       }
     }
-    // Device time covers the same nodes for every candidate: all that any of them runs.
+    // Step times cover the same nodes for every candidate: all that any of them runs.
     timed_.clear();
     for (const Candidate& c : candidates)
       for (const std::string& n : c.covers)
@@ -264,7 +265,7 @@ class Tuner {
     if (const std::string diff = compare_results(tuned.run(feeds_), expected_); !diff.empty()) {
       fail_runtime("the tuned plan's result differs from the untuned plan's: " + diff);
     }
-    timed_.clear();  // device timing: every node
+    timed_.clear();  // per-step timing: every step
     std::vector<double> untuned_ms, tuned_ms;
     for (int round = 0; round < options_.iters && !out_of_budget(); ++round) {
       untuned_ms.push_back(measure(*untuned_));
@@ -282,9 +283,9 @@ class Tuner {
   const Clock::time_point start_, deadline_;
   std::unique_ptr<Session> untuned_;
   NamedTensors expected_;
-  bool device_timing_ = false;
+  bool step_timing_ = false;
   std::set<std::string> untuned_heads_;
-  std::vector<std::string> timed_;  // nodes the device time of a run sums (empty: all)
+  std::vector<std::string> timed_;  // nodes whose step times a run sums (empty: all)
 };
 
 }  // namespace

@@ -11,11 +11,12 @@
 // a lower median that wins 6 rounds of 15 is noise, and the default (the backend's reasoned
 // preference) should not be replaced on noise.
 //
-// What is timed: the backend's per-kernel device time of the unit's kernel calls where the
-// executable reports one (Vulkan timestamps), else the wall-clock time of the whole graph's
-// Session::run (the other units are the same for every candidate, so they shift all medians
-// alike). A fused candidate (conv2d_relu__... on a conv2d node) runs the nodes it absorbs: the
-// device time then covers the same nodes for every candidate — the fused call against the
+// What is timed: the per-step times the executable reports (Executable::last_node_times: device
+// timestamps on vulkan, host wall-clock per kernel call on cpu and reference) summed over the
+// unit's kernel calls, or, for an executable that reports none, the wall-clock time of the whole
+// graph's Session::run (the other units are the same for every candidate, so they shift all
+// medians alike). A fused candidate (conv2d_relu__... on a conv2d node) runs the nodes it
+// absorbs: the sum then covers the same nodes for every candidate — the fused call against the
 // separate ones.
 //
 // Before it is timed, each candidate's first (untimed) run is checked against the untuned plan's
@@ -47,7 +48,7 @@ struct TuneOptions {
 };
 
 // Called as each unit is done (the text report prints it then, as progress). |timed| lists the
-// nodes whose kernel time the medians cover (device timing), or is empty (whole-graph timing).
+// nodes whose step times the medians sum (per-step timing), or is empty (whole-graph timing).
 using UnitDone = std::function<void(const TunedNode& unit, const std::vector<std::string>& timed)>;
 
 // Measures and returns the table: every field but graph, date, machine, poolkit_version and

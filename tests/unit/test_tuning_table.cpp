@@ -52,7 +52,7 @@ TEST_CASE("tuning table: to_json and tuning_table_from_json round-trip every fie
   t.date = "2026-11-23T10:00:00Z";
   t.machine = "a machine";
   t.poolkit_version = kVersion;
-  t.timing = "wall";
+  t.timing = "step";
   t.warmup = 2;
   t.iters = 20;
   t.budget_s = 60;

@@ -42,7 +42,9 @@ struct KernelChoice {
   std::string variant;
   // For a node that runs inside a fused kernel headed by an earlier node: that node's name (relu
   // 'r' in conv2d 'c' -> relu 'r' run by conv2d_relu__...: "c"). "" when the node runs its own
-  // kernel or heads the fused one. `poolkit tune` tunes one kernel call at a time from this.
+  // kernel or heads the fused one. The head is the node a variant override names to choose the
+  // fused kernel (last_node_times() names the step after its last node instead). `poolkit tune`
+  // tunes one kernel call at a time from this.
   std::string fused_into = {};
 };
 

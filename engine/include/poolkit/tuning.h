@@ -60,7 +60,9 @@ struct TuningTable {
   std::string date;     // UTC, ISO 8601
   std::string machine;  // CPU model, logical CPUs, OS
   std::string poolkit_version;
-  std::string timing;   // "device": per-kernel device time; "wall": whole-graph wall-clock
+  // "step": the executable's per-step times (vulkan: device timestamps; cpu: host wall-clock);
+  // "graph": the whole graph's wall-clock time.
+  std::string timing;
   int warmup = 0;       // untimed runs per candidate
   int iters = 0;        // timed runs per candidate asked for
   double budget_s = 0;  // the wall-clock budget of the whole tuning, and what it took

@@ -4,7 +4,7 @@
 //   "format": 1, "poolkit_version": "0.1.0",
 //   "graph": "native/bench/p1_max2x2.json", "backend": "cpu", "device": "host CPU", "threads": 2,
 //   "date": "2026-11-23T10:00:00Z", "machine": "Intel(R) Xeon(R) ..., 2 logical CPUs, Linux 6.1 x86_64",
-//   "timing": "wall", "warmup": 2, "iters": 20, "budget_s": 60, "spent_s": 1.9, "complete": true,
+//   "timing": "step", "warmup": 2, "iters": 20, "budget_s": 60, "spent_s": 1.9, "complete": true,
 //   "untuned_ms": 0.52, "tuned_ms": 0.47,
 //   "nodes": [
 //     {"node": "p", "op": "max_pool2d", "input_shapes": [[1, 64, 224, 224]],
@@ -265,8 +265,8 @@ TuningTable tuning_table_from_json(std::string_view text) {
     t.date = f.str("date", false);
     t.machine = f.str("machine", false);
     t.timing = f.str("timing", false);
-    if (!t.timing.empty() && t.timing != "device" && t.timing != "wall") {
-      fail_bad_input("tuning table: 'timing' \"" + t.timing + "\": expected \"device\" or \"wall\"");
+    if (!t.timing.empty() && t.timing != "step" && t.timing != "graph") {
+      fail_bad_input("tuning table: 'timing' \"" + t.timing + "\": expected \"step\" or \"graph\"");
     }
     t.warmup = static_cast<int>(f.count("warmup"));
     t.iters = static_cast<int>(f.count("iters"));
