@@ -133,14 +133,15 @@ Command add_tune_command(CLI::App& parent) {
       "Time every kernel variant of each kernel call of a graph and choose the fastest; "
       "--out writes the choices as a tuning table for `run`/`bench --tuning`");
   app->footer(
-      "Each kernel call (a node, or the node heading a fused kernel) is tuned in graph order, the earlier ones fixed at\n"
-      "their winners. Its candidates (every variant the backend has for the node) are checked against the untuned\n"
-      "plan's result, then timed in interleaved rounds: the executable's per-step times of the call (vulkan:\n"
-      "device timestamps; cpu, reference: host wall-clock), else the whole graph's wall-clock time. The choice is the lowest median among the default and the\n"
-      "candidates that beat the default's run of the same round in more than half of the rounds (noise guard).\n"
-      "Graph inputs get deterministic pseudo-random data unless\n"
-      "--input gives them. When the budget runs out, measuring stops: the output and the table say what was cut.\n"
-      "Apply a table with `poolkit run|bench GRAPH.json --backend B --tuning FILE.json`.");
+      "Each kernel call (a node, or the node heading a fused kernel) is tuned in graph order, the earlier ones fixed\n"
+      "at their winners, over every variant the backend has for it. A candidate's first run is checked against the\n"
+      "untuned plan's result; then the candidates run in interleaved rounds, timed by the per-step times the backend\n"
+      "reports (vulkan: device timestamps; cpu, reference: host wall-clock), summed over the nodes the call covers.\n"
+      "The choice is the lowest median among the default and the candidates that beat the default's run of the same\n"
+      "round significantly often (one-sided sign test, p <= 0.05: e.g. 15 of 20 rounds), a guard against noise.\n"
+      "Graph inputs get deterministic pseudo-random data unless --input gives them. When the budget runs out,\n"
+      "measuring stops: the output and the table say what was not measured.\n"
+      "Apply a table with `poolkit run|bench GRAPH.json --backend B --tuning FILE.json` (--variant wins over it).");
   app->add_option("graph", args->graph, "Graph JSON file")->required();
   app->add_option("--backend", args->backend, "Backend to tune (" + join(backend_names()) + ")")->capture_default_str();
   app->add_option("--budget", args->budget_s, "Wall-clock limit for the whole tuning, in seconds (> 0)")

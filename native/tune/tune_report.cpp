@@ -1,5 +1,7 @@
 #include "tune/tune_report.h"
 
+#include "tune/sign_test.h"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -66,8 +68,9 @@ std::string unit_report(const TunedNode& unit, const std::vector<std::string>& t
     if (c.variant == unit.default_variant) tags.push_back("default");
     if (c.variant == unit.variant) tags.push_back(unit.fuses.empty() ? "chosen" : "chosen, fuses " + join(unit.fuses));
     if (&c == fastest && c.variant != unit.variant) {
-      tags.push_back("fastest median, not chosen: beat the default in only " + std::to_string(c.beats_default) + " of " +
-                     std::to_string(c.runs) + " runs");
+      tags.push_back("fastest median, not chosen: beat the default in " + std::to_string(c.beats_default) + " of " +
+                     std::to_string(c.runs) + " rounds, sign test p=" + fixed(sign_test_p(c.beats_default, c.runs), 2) +
+                     " > " + fixed(kSignificance, 2));
     }
     if (!tags.empty()) out += "  <- " + join(tags);
     out += "\n";

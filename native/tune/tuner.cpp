@@ -8,6 +8,7 @@
 #include <set>
 
 #include "bench/bench_metrics.h"
+#include "tune/sign_test.h"
 
 namespace poolkit::tune {
 namespace {
@@ -241,9 +242,9 @@ class Tuner {
       c.result.median_ms = t.median_ms;
       c.result.min_ms = t.min_ms;
       c.result.max_ms = t.max_ms;
-      // The default stays unless a candidate is faster by median AND beat it in most paired
-      // rounds: a lower median alone, on this drifting machine, is often noise (tuner.h).
-      const bool eligible = &c == &def || !default_timed || 2 * c.result.beats_default > paired;
+      // The default stays unless a candidate is faster by median AND beat it in significantly
+      // many paired rounds: a lower median alone, on this drifting machine, is often noise.
+      const bool eligible = &c == &def || !default_timed || sign_test_p(c.result.beats_default, paired) <= kSignificance;
       if (eligible && (!winner || c.result.median_ms < winner->result.median_ms)) winner = &c;  // ties: the earlier
     }
     // Nothing measured: the backend's default stays, fusing what it fuses by default.

@@ -6,10 +6,10 @@
 // later ones at the backend's defaults. The candidates of one unit are timed interleaved — one run
 // of each per round, --iters rounds — so that the machine's drift (NOTES.md: ±50% between runs)
 // hits them all alike. Each candidate counts the rounds in which it beat the default candidate's
-// run of the same round, and the choice is the fastest by median among the default and the
-// candidates that beat it in more than half of their paired rounds: on a shared, drifting machine
-// a lower median that wins 6 rounds of 15 is noise, and the default (the backend's reasoned
-// preference) should not be replaced on noise.
+// run of the same round (the default runs first in every round, so every run has a partner), and
+// the choice is the fastest by median among the default and the candidates whose win count passes
+// a sign test (sign_test.h): on a shared, drifting machine a lower median that wins 11 rounds of
+// 20 is noise, and the default (the backend's reasoned preference) is not replaced on noise.
 //
 // What is timed: the per-step times the executable reports (Executable::last_node_times: device
 // timestamps on vulkan, host wall-clock per kernel call on cpu and reference) summed over the

@@ -236,7 +236,7 @@ TEST_CASE("cli tune: --help documents the command, and run and bench --help docu
   }
 }
 
-TEST_CASE("cli run: --variant picks a node's kernel, --device selects the device; bad values are exit 2", "[cli][errors]") {
+TEST_CASE("cli run: --variant picks a node's kernel and --device selects the device, bad values are exit 2", "[cli][errors]") {
   CliSandbox box;
   box.write("g.json", kGraph);
   poolkit::save_npy(box / "x.npy", poolkit::Tensor::zeros({1, 2, 8, 8}));
