@@ -10,21 +10,26 @@
 
 // Convolution geometry (conv_* fields) and, for the fused shader, the max pool's window over the
 // convolution's output plane (pool_* fields; out_h/out_w are then the pooled sizes and
-// conv_out_h/conv_out_w the convolution's). planes: N * C_out of the output.
+// conv_out_h/conv_out_w the convolution's). planes: output planes of this dispatch.
+// A dispatch covers output planes [co_first, co_first + planes) counted from the first batch item
+// its bindings start at (chunking.h): whole items (co_first = 0), or output channels of one item;
+// x is bound from that item's input channel ci_first, the output from plane co_first; weight and
+// bias are bound whole.
 #define PK_CONV2D_PUSH_FIELDS                                                                   \
   PK_DISPATCH_BASE PK_U(planes) PK_I(in_h) PK_I(in_w) PK_I(out_h) PK_I(out_w)                   \
   PK_I(conv_out_h) PK_I(conv_out_w) PK_U(c_in) PK_U(c_out) PK_U(c_in_per_group)                 \
   PK_U(c_out_per_group) PK_I(kernel_h) PK_I(kernel_w) PK_I(stride_h) PK_I(stride_w)             \
   PK_I(pad_h) PK_I(pad_w) PK_I(dilation_h) PK_I(dilation_w)                                     \
   PK_I(pool_kernel_h) PK_I(pool_kernel_w) PK_I(pool_stride_h) PK_I(pool_stride_w)               \
-  PK_I(pool_pad_h) PK_I(pool_pad_w) PK_I(pool_dilation_h) PK_I(pool_dilation_w)
+  PK_I(pool_pad_h) PK_I(pool_pad_w) PK_I(pool_dilation_h) PK_I(pool_dilation_w)              \
+  PK_U(co_first) PK_U(ci_first)
 
 #ifdef __cplusplus
 namespace poolkit::vulkan::shader {
 struct Conv2dPush {
   PK_CONV2D_PUSH_FIELDS
 };
-static_assert(sizeof(Conv2dPush) == 30 * 4, "must match conv2d.comp");
+static_assert(sizeof(Conv2dPush) == 32 * 4, "must match conv2d.comp");
 static_assert(sizeof(Conv2dPush) <= 128, "Vulkan guarantees 128 bytes of push constants");
 }  // namespace poolkit::vulkan::shader
 #endif

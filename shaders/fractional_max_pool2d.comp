@@ -22,21 +22,23 @@ layout(std430, binding = 2) writeonly buffer Indices { uint indices[]; };
 layout(std430, binding = 3) readonly buffer Samples { float samples[]; };
 layout(std430, binding = 4) buffer Status { uint status[]; };
 
+// |plane|: the dispatch's own plane index (the bindings start at plane pc.plane_base).
 float sample_for(uint plane, uint axis) {
+  const uint key_plane = plane + pc.plane_base;
   if (SC_SAMPLES != 0) {
     const float u = samples[2u * plane + axis];
     if (!(u >= 0.0 && u < 1.0)) {
       if (atomicCompSwap(status[0], PK_STATUS_OK, PK_STATUS_FRACTIONAL_SAMPLE) == PK_STATUS_OK) {
         status[1] = floatBitsToUint(u);
-        status[2] = plane * 2u + axis;
+        status[2] = key_plane * 2u + axis;
         status[3] = pc.node;
       }
       return 0.0;
     }
     return u;
   }
-  const uint n = pc.channels == 0u ? 0u : plane / pc.channels;
-  const uint c = pc.channels == 0u ? plane : plane % pc.channels;
+  const uint n = pc.channels == 0u ? 0u : key_plane / pc.channels;
+  const uint c = pc.channels == 0u ? key_plane : key_plane % pc.channels;
   return pk_rng_uniform(pc.seed_lo, pc.seed_hi, n, c, axis);
 }
 

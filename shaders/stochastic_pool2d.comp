@@ -53,8 +53,9 @@ void main() {
     y[o] = 0.0;
     return;
   }
-  const uint n = pc.channels == 0u ? 0u : gid.z / pc.channels;
-  const uint c = pc.channels == 0u ? gid.z : gid.z % pc.channels;
+  const uint key_plane = gid.z + pc.plane_base;
+  const uint n = pc.channels == 0u ? 0u : key_plane / pc.channels;
+  const uint c = pc.channels == 0u ? key_plane : key_plane % pc.channels;
   const float u = pk_rng_uniform(pc.seed_lo, pc.seed_hi, n, c, gid.y * uint(pc.out_w) + gid.x);
   precise float threshold = u * total;
   precise float running = 0.0;

@@ -6,9 +6,11 @@
 #ifndef POOLKIT_CONV2D_GLSL
 #define POOLKIT_CONV2D_GLSL
 
+// |plane|: the dispatch's output plane (see conv2d_interface.h for co_first / ci_first).
 float pk_conv2d_at(uint plane, int oh, int ow) {
-  const uint n = plane / pc.c_out, co = plane % pc.c_out;
-  const uint first_ci = (co / pc.c_out_per_group) * pc.c_in_per_group;
+  const uint p = plane + pc.co_first;
+  const uint n = p / pc.c_out, co = p % pc.c_out;
+  const uint first_ci = (co / pc.c_out_per_group) * pc.c_in_per_group - pc.ci_first;
   const uint in_size = uint(pc.in_h * pc.in_w);
   float sum = SC_BIAS != 0 ? b[co] : 0.0;
   uint w_at = co * pc.c_in_per_group * uint(pc.kernel_h * pc.kernel_w);

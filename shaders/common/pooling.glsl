@@ -1,7 +1,8 @@
 // Window helpers shared by the pooling shaders: GLSL versions of engine/src/graph/pool_geometry.h
-// (valid_taps) and of the reference's max update rule. Index arithmetic is int: the host refuses
-// tensors whose buffers exceed maxStorageBufferRange (< 2^32 bytes), so every element offset and
-// every in-plane position fits (see vulkan_backend.cpp, check_limits).
+// (valid_taps) and of the reference's max update rule. Index arithmetic is int: every dispatch
+// binds at most maxStorageBufferRange (< 2^32) bytes of each tensor (larger tensors are split
+// between planes, engine/src/backends/vulkan/chunking.h), and the host refuses planes of 2^31
+// elements or more, so every element offset and every in-plane position fits.
 #ifndef POOLKIT_POOLING_GLSL
 #define POOLKIT_POOLING_GLSL
 

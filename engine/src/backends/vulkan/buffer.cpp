@@ -7,10 +7,11 @@ namespace poolkit::vulkan {
 
 Buffer::Buffer(Device& device, VkDeviceSize bytes, Role role, const std::string& what, bool map_if_possible)
     : device_(device), size_((std::max<VkDeviceSize>(bytes, 16) + 15) / 16 * 16) {
-  const VkPhysicalDeviceLimits& limits = device.limits();
-  if (role == Role::device && size_ > limits.maxStorageBufferRange) {
-    fail_runtime(what + " needs " + std::to_string(bytes) + " bytes, more than this Vulkan device's maxStorageBufferRange (" +
-                 std::to_string(limits.maxStorageBufferRange) + " bytes)");
+  // A buffer may exceed maxStorageBufferRange (dispatches then bind chunks of it, chunking.h),
+  // but not what one buffer or one allocation can be.
+  if (size_ > device.physical().max_buffer) {
+    fail_runtime(what + " needs " + std::to_string(bytes) + " bytes, more than this Vulkan device's maxBufferSize (" +
+                 std::to_string(device.physical().max_buffer) + " bytes)");
   }
   if (size_ > device.physical().max_allocation) {
     fail_runtime(what + " needs " + std::to_string(bytes) + " bytes, more than this Vulkan device's maxMemoryAllocationSize (" +
@@ -36,6 +37,10 @@ Buffer::Buffer(Device& device, VkDeviceSize bytes, Role role, const std::string&
     if (req.size > device.physical().memory.memoryHeaps[heap].size) {
       fail_runtime(what + " needs " + std::to_string(req.size) + " bytes, more than the Vulkan memory heap holds (" +
                    std::to_string(device.physical().memory.memoryHeaps[heap].size) + " bytes)");
+    }
+    if (req.size > device.physical().max_allocation) {  // alignment padding can push it over
+      fail_runtime(what + " needs " + std::to_string(req.size) + " bytes of memory, more than this Vulkan device's maxMemoryAllocationSize (" +
+                   std::to_string(device.physical().max_allocation) + " bytes)");
     }
     VkMemoryAllocateInfo alloc{};
     alloc.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO;

@@ -17,8 +17,9 @@ class Buffer {
   enum class Role { device, staging };
   // |what| names the buffer in error messages ("value 'x' [1, 3, 8, 8]"). Sizes are rounded up
   // to 16 bytes (vec4 shaders may touch a whole last vec4; Vulkan forbids empty buffers).
-  // Throws Error{runtime} when the size exceeds the device's maxStorageBufferRange or allocation
-  // limit, or the allocation fails (VK_ERROR_OUT_OF_DEVICE_MEMORY).
+  // Throws Error{runtime} when the size exceeds the device's maxBufferSize, maxMemoryAllocationSize
+  // or memory heap, or the allocation fails (VK_ERROR_OUT_OF_DEVICE_MEMORY). The size may exceed
+  // maxStorageBufferRange: dispatches bind chunks of such buffers (chunking.h).
   Buffer(Device& device, VkDeviceSize bytes, Role role, const std::string& what, bool map_if_possible = true);
   ~Buffer();
   Buffer(const Buffer&) = delete;

@@ -32,6 +32,17 @@ std::string lower(std::string s) {
 
 std::string mib(VkDeviceSize bytes) { return std::to_string(bytes >> 20) + " MiB"; }
 
+bool has_extension(VkPhysicalDevice pd, const char* name) {
+  uint32_t n = 0;
+  if (vkEnumerateDeviceExtensionProperties(pd, nullptr, &n, nullptr) != VK_SUCCESS) return false;
+  std::vector<VkExtensionProperties> ext(n);
+  if (vkEnumerateDeviceExtensionProperties(pd, nullptr, &n, ext.data()) < 0) return false;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (std::string(ext[i].extensionName) == name) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string PhysicalDevice::type_name() const {
@@ -54,6 +65,7 @@ std::string PhysicalDevice::details() const {
      << l.maxComputeWorkGroupCount[0] << "x" << l.maxComputeWorkGroupCount[1] << "x" << l.maxComputeWorkGroupCount[2]
      << ", shared memory " << l.maxComputeSharedMemorySize << " B\n"
      << "    storage buffer range " << mib(l.maxStorageBufferRange) << ", max allocation " << mib(max_allocation)
+     << ", max buffer " << mib(max_buffer)
      << ", push constants " << l.maxPushConstantsSize << " B, subgroup size " << subgroup_size << "\n"
      << "    memory heaps:";
   for (uint32_t h = 0; h < memory.memoryHeapCount; ++h) {
@@ -78,9 +90,15 @@ std::vector<PhysicalDevice> query_physical_devices(const Instance& instance) {
     d.index = index++;
     VkPhysicalDeviceSubgroupProperties subgroup{};
     subgroup.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES;
+    VkPhysicalDeviceMaintenance4Properties m4{};
+    m4.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_4_PROPERTIES;
+    m4.pNext = &subgroup;
     VkPhysicalDeviceMaintenance3Properties m3{};
     m3.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_3_PROPERTIES;
-    m3.pNext = &subgroup;
+    // maxBufferSize comes with VK_KHR_maintenance4 (the instance asks for Vulkan 1.1, so the
+    // extension, not the device's 1.3, is what makes chaining its struct valid).
+    const bool maintenance4 = has_extension(pd, VK_KHR_MAINTENANCE_4_EXTENSION_NAME);
+    m3.pNext = maintenance4 ? static_cast<void*>(&m4) : static_cast<void*>(&subgroup);
     VkPhysicalDeviceProperties2 props2{};
     props2.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2;
     props2.pNext = &m3;
@@ -89,6 +107,7 @@ std::vector<PhysicalDevice> query_physical_devices(const Instance& instance) {
       vkGetPhysicalDeviceProperties2(pd, &props2);
       d.subgroup_size = subgroup.subgroupSize;
       d.max_allocation = m3.maxMemoryAllocationSize;
+      d.max_buffer = maintenance4 ? m4.maxBufferSize : d.max_allocation;
       VkPhysicalDeviceShaderFloat16Int8Features f16{};
       f16.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES;
       VkPhysicalDevice8BitStorageFeatures s8{};
@@ -107,6 +126,7 @@ std::vector<PhysicalDevice> query_physical_devices(const Instance& instance) {
       d.storage8 = s8.storageBuffer8BitAccess;
     } else {
       d.max_allocation = d.props.limits.maxStorageBufferRange;
+      d.max_buffer = d.max_allocation;
     }
     vkGetPhysicalDeviceMemoryProperties(pd, &d.memory);
     uint32_t nq = 0;

@@ -24,6 +24,7 @@ struct PhysicalDevice {
   VkPhysicalDeviceMemoryProperties memory{};
   uint32_t subgroup_size = 0;
   VkDeviceSize max_allocation = 0;  // VkPhysicalDeviceMaintenance3Properties
+  VkDeviceSize max_buffer = 0;      // VkPhysicalDeviceMaintenance4Properties (Vulkan 1.3), else max_allocation
   int queue_family = -1;            // first family with compute, -1 if none
   uint32_t timestamp_bits = 0;      // of that family; 0: no timestamps
   bool fp16 = false, int8 = false, storage16 = false, storage8 = false;

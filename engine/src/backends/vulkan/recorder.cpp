@@ -130,7 +130,7 @@ void Recorder::dispatch(const Pipeline& pipeline, std::span<const Access> bindin
   std::vector<VkDescriptorBufferInfo> infos(bindings.size());
   std::vector<VkWriteDescriptorSet> writes(bindings.size());
   for (size_t i = 0; i < bindings.size(); ++i) {
-    infos[i] = {bindings[i].buffer->handle(), 0, VK_WHOLE_SIZE};
+    infos[i] = {bindings[i].buffer->handle(), bindings[i].offset, bindings[i].range};
     writes[i] = {};
     writes[i].sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET;
     writes[i].dstSet = set;

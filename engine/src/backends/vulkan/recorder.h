@@ -22,9 +22,13 @@ namespace poolkit::vulkan {
 
 class Device;
 
+// A buffer a command touches. Dispatches bind [offset, offset + range) of it (a chunk of a
+// tensor larger than maxStorageBufferRange, see chunking.h); barriers cover the whole buffer.
 struct Access {
   const Buffer* buffer;
   bool write;
+  VkDeviceSize offset = 0;
+  VkDeviceSize range = VK_WHOLE_SIZE;
 };
 
 class Recorder {
@@ -37,7 +41,8 @@ class Recorder {
 
   void fill(const Buffer& buffer, uint32_t value);
   void copy(const Buffer& src, const Buffer& dst, VkDeviceSize bytes);
-  // |bindings[i]| is bound at binding i. |push| starts with the 3 dispatch-base words.
+  // |bindings[i]| is bound at binding i (its offset and range). |push| starts with the 3
+  // dispatch-base words.
   void dispatch(const Pipeline& pipeline, std::span<const Access> bindings, std::vector<uint32_t> push,
                 std::array<uint64_t, 3> invocations);
   void reset_queries(VkQueryPool pool, uint32_t count);

@@ -1,7 +1,9 @@
 // The `vulkan` backend: plans a graph onto the shaders of shaders/ (one variant per node, a
 // fused conv2d -> relu -> max_pool2d where the graph allows), places one buffer per value,
 // records one command buffer for the whole run (barriers from tracked buffer use, timestamps per
-// node) and resubmits it on every run() — record once, run many (Kompute's Sequence).
+// node) and resubmits it on every run() — record once, run many (Kompute's Sequence). A node
+// whose tensors exceed maxStorageBufferRange runs as several dispatches over chunks of whole
+// planes / batch items / output channels, each binding only its chunk's bytes (chunking.h).
 //
 // Nothing Vulkan is touched until first use: make_vulkan_backend() cannot fail, and a machine
 // without a driver or device learns so from devices() / compile() as an Error{runtime}.
@@ -19,6 +21,7 @@
 #include <set>
 
 #include "backends/vulkan/buffer.h"
+#include "backends/vulkan/chunking.h"
 #include "backends/vulkan/device.h"
 #include "backends/vulkan/instance.h"
 #include "backends/vulkan/pipeline.h"
@@ -268,7 +271,7 @@ struct Step {
 class VulkanExecutable final : public Executable {
  public:
   VulkanExecutable(Device& device, const Graph& graph, std::vector<Step> steps)
-      : device_(device), graph_(graph), steps_(std::move(steps)), pool_(device), fence_(device) {
+      : device_(device), graph_(graph), steps_(std::move(steps)), pool_(device), fence_(device), limits_(buffer_limits(device)) {
     const char* staging = std::getenv("POOLKIT_VK_STAGING");
     direct_ = device.unified_memory() && !(staging && std::strcmp(staging, "1") == 0);
     allocate();
@@ -428,21 +431,71 @@ class VulkanExecutable final : public Executable {
     return device_.pipelines().get(row.shader, c, push_bytes);
   }
 
+  // ---- Chunked dispatch (chunking.h): how each binding follows the chunks of an op's work.
+  struct Bind {
+    const Buffer* buffer;
+    bool write;
+    std::string what;
+    VkDeviceSize unit_bytes = 0;  // > 0: bytes per unit, unit 0 at |base|; 0: the fixed range below
+    VkDeviceSize base = 0;
+    VkDeviceSize fixed_range = VK_WHOLE_SIZE;  // for unit_bytes == 0: [base, base + fixed_range)
+  };
+  Bind per_unit(ValueId id, bool write, VkDeviceSize unit_bytes, VkDeviceSize base = 0) const {
+    return {&buf(id), write, describe(id), unit_bytes, base};
+  }
+  static Bind whole(const Buffer& b, bool write, std::string what) { return {&b, write, std::move(what)}; }
+
+  std::vector<Chunk> chunks(uint64_t units, const std::vector<Bind>& binds, const std::string& unit) const {
+    std::vector<UnitSplit> splits;
+    for (const Bind& b : binds) {
+      if (b.unit_bytes) {
+        splits.push_back({b.what, b.base, b.unit_bytes});
+        continue;
+      }
+      const VkDeviceSize range = b.fixed_range == VK_WHOLE_SIZE ? b.buffer->size() - b.base : b.fixed_range;
+      if (range > limits_.storage_range) {
+        fail_runtime(b.what + " (" + std::to_string(range) + " bytes, read whole by every " + unit +
+                     ") exceeds this Vulkan device's maxStorageBufferRange (" + std::to_string(limits_.storage_range) + " bytes)");
+      }
+      if (b.base % limits_.offset_alignment) {
+        fail_runtime(b.what + ": its part for one " + unit + " starts at byte " + std::to_string(b.base) +
+                     ", not on this Vulkan device's minStorageBufferOffsetAlignment (" + std::to_string(limits_.offset_alignment) + ")");
+      }
+    }
+    return plan_chunks(units, splits, limits_, unit);
+  }
+
+  static std::vector<Access> bound(const std::vector<Bind>& binds, const Chunk& c) {
+    std::vector<Access> out;
+    for (const Bind& b : binds) {
+      if (!b.unit_bytes) {
+        out.push_back({b.buffer, b.write, b.base, b.fixed_range});
+        continue;
+      }
+      const VkDeviceSize offset = b.base + c.first * b.unit_bytes;
+      // Whole vec4s (the buffers are 16-byte multiples, the limit too: chunking.h).
+      const VkDeviceSize range = std::min((c.count * b.unit_bytes + 15) / 16 * 16, b.buffer->size() - offset);
+      out.push_back({b.buffer, b.write, offset, range});
+    }
+    return out;
+  }
+
   void record_step(Recorder& rec, const Step& step, uint32_t index) {
     const Node& n = node(step);
     const VariantRow& row = *step.row;
     const ValueId x = n.inputs[0];
     const ValueId y = n.outputs[0];
     const bool indices = n.outputs.size() > 1;
-    // Unused index bindings alias the output (only pooling nodes reach this: a fused conv2d's
-    // own output has no buffer).
-    auto indices_buffer = [&]() -> const Buffer& { return indices ? buf(n.outputs[1]) : buf(y); };
+    // Per-plane bindings of the input (x), output (y) and indices (an unused index binding
+    // aliases the output; only pooling nodes reach this: a fused conv2d's output has no buffer).
+    auto planes_of = [&](ValueId id) { return is_1d(n.kind()) ? planes_1d(graph_.value(id).shape) : planes_2d(graph_.value(id).shape); };
+    auto x_bind = [&] { return per_unit(x, false, static_cast<VkDeviceSize>(planes_of(x).size()) * 4); };
+    auto y_bind = [&] { return per_unit(y, true, static_cast<VkDeviceSize>(planes_of(y).size()) * 4); };
+    auto i_bind = [&] { return indices ? per_unit(n.outputs[1], true, static_cast<VkDeviceSize>(planes_of(y).size()) * 8) : y_bind(); };
     switch (n.kind()) {
       case OpKind::max_pool2d: case OpKind::avg_pool2d: case OpKind::lp_pool2d:
       case OpKind::max_pool1d: case OpKind::avg_pool1d: case OpKind::lp_pool1d: {
-        const bool one_d = is_1d(n.kind());
-        const Planes pi = one_d ? planes_1d(graph_.value(x).shape) : planes_2d(graph_.value(x).shape);
-        const Planes po = one_d ? planes_1d(graph_.value(y).shape) : planes_2d(graph_.value(y).shape);
+        const Planes pi = planes_of(x), po = planes_of(y);
         Window2d w{};
         uint32_t op = PK_POOL_MAX;
         shader::Pool2dPush p{};
@@ -466,7 +519,6 @@ class VulkanExecutable final : public Executable {
             p.inv_norm_type = static_cast<float>(1.0 / a.norm_type);
           }
         }, n.attrs);
-        p.planes = static_cast<uint32_t>(po.count);
         p.in_h = static_cast<int32_t>(pi.h), p.in_w = static_cast<int32_t>(pi.w);
         p.out_h = static_cast<int32_t>(po.h), p.out_w = static_cast<int32_t>(po.w);
         p.kernel_h = static_cast<int32_t>(w.h.kernel), p.kernel_w = static_cast<int32_t>(w.w.kernel);
@@ -475,35 +527,43 @@ class VulkanExecutable final : public Executable {
         p.dilation_h = static_cast<int32_t>(w.h.dilation), p.dilation_w = static_cast<int32_t>(w.w.dilation);
         if (row.shader == ShaderId::pool2d_vec4) {
           const Pipeline& pl = pipeline(row, {op}, sizeof p);
-          const Access b[] = {{&buf(x), false}, {&buf(y), true}};
-          rec.dispatch(pl, b, words(p), {static_cast<uint64_t>(po.w / 4 * po.h * po.count), 1, 1});
+          const std::vector<Bind> binds{x_bind(), y_bind()};
+          for (const Chunk& c : chunks(static_cast<uint64_t>(po.count), binds, "plane")) {
+            p.planes = static_cast<uint32_t>(c.count);
+            rec.dispatch(pl, bound(binds, c), words(p), {static_cast<uint64_t>(po.w / 4 * po.h) * c.count, 1, 1});
+          }
         } else {
           const bool k3s2 = row.specialization == "k3s2";
           const uint32_t kc = k3s2 ? 3 : 0, sc = k3s2 ? 2 : 0;
           const Pipeline& pl = pipeline(row, {op, kc, kc, sc, sc, indices ? 1u : 0u}, sizeof p);
-          const Access b[] = {{&buf(x), false}, {&buf(y), true}, {&indices_buffer(), true}};
-          rec.dispatch(pl, b, words(p), {static_cast<uint64_t>(po.w), static_cast<uint64_t>(po.h), static_cast<uint64_t>(po.count)});
+          const std::vector<Bind> binds{x_bind(), y_bind(), i_bind()};
+          for (const Chunk& c : chunks(static_cast<uint64_t>(po.count), binds, "plane")) {
+            p.planes = static_cast<uint32_t>(c.count);
+            rec.dispatch(pl, bound(binds, c), words(p), {static_cast<uint64_t>(po.w), static_cast<uint64_t>(po.h), c.count});
+          }
         }
         return;
       }
       case OpKind::adaptive_max_pool2d: case OpKind::adaptive_avg_pool2d: {
-        const Planes pi = planes_2d(graph_.value(x).shape), po = planes_2d(graph_.value(y).shape);
+        const Planes pi = planes_of(x), po = planes_of(y);
         shader::AdaptivePool2dPush p{};
-        p.planes = static_cast<uint32_t>(po.count);
         p.in_h = static_cast<uint32_t>(pi.h), p.in_w = static_cast<uint32_t>(pi.w);
         p.out_h = static_cast<uint32_t>(po.h), p.out_w = static_cast<uint32_t>(po.w);
         const uint32_t op = n.kind() == OpKind::adaptive_max_pool2d ? PK_ADAPTIVE_MAX : PK_ADAPTIVE_AVG;
         const Pipeline& pl = pipeline(row, {op, indices ? 1u : 0u}, sizeof p);
-        const Access b[] = {{&buf(x), false}, {&buf(y), true}, {&indices_buffer(), true}};
-        rec.dispatch(pl, b, words(p), {static_cast<uint64_t>(po.w), static_cast<uint64_t>(po.h), static_cast<uint64_t>(po.count)});
+        const std::vector<Bind> binds{x_bind(), y_bind(), i_bind()};
+        for (const Chunk& c : chunks(static_cast<uint64_t>(po.count), binds, "plane")) {
+          p.planes = static_cast<uint32_t>(c.count);
+          rec.dispatch(pl, bound(binds, c), words(p), {static_cast<uint64_t>(po.w), static_cast<uint64_t>(po.h), c.count});
+        }
         return;
       }
       case OpKind::global_max_pool: case OpKind::global_avg_pool: case OpKind::global_lp_pool: {
         const Shape& s = graph_.value(x).shape;
         shader::GlobalPoolPush p{};
         const int64_t planes = s[0] * s[1];
-        p.planes = static_cast<uint32_t>(planes);
         p.spatial = static_cast<uint32_t>(planes ? s.numel() / planes : 0);
+        if (p.spatial == 0) return;
         uint32_t op = PK_POOL_MAX;
         if (n.kind() == OpKind::global_avg_pool) op = PK_POOL_AVG;
         if (const auto* a = std::get_if<GlobalLpPoolAttrs>(&n.attrs)) {
@@ -512,9 +572,11 @@ class VulkanExecutable final : public Executable {
           p.inv_norm_type = static_cast<float>(1.0 / a->norm_type);
         }
         const Pipeline& pl = pipeline(row, {op}, sizeof p);
-        const Access b[] = {{&buf(x), false}, {&buf(y), true}};
-        if (p.spatial == 0) return;
-        rec.dispatch(pl, b, words(p), {row.wg[0], 1, static_cast<uint64_t>(planes)});
+        const std::vector<Bind> binds{per_unit(x, false, VkDeviceSize{p.spatial} * 4), per_unit(y, true, 4)};
+        for (const Chunk& c : chunks(static_cast<uint64_t>(planes), binds, "plane")) {
+          p.planes = static_cast<uint32_t>(c.count);
+          rec.dispatch(pl, bound(binds, c), words(p), {row.wg[0], 1, c.count});
+        }
         return;
       }
       case OpKind::fractional_max_pool2d: {
@@ -522,7 +584,6 @@ class VulkanExecutable final : public Executable {
         const Shape& s = graph_.value(x).shape;
         const Planes pi = planes_2d(s), po = planes_2d(graph_.value(y).shape);
         shader::FractionalPush p{};
-        p.planes = static_cast<uint32_t>(po.count);
         p.in_h = static_cast<int32_t>(pi.h), p.in_w = static_cast<int32_t>(pi.w);
         p.out_h = static_cast<int32_t>(po.h), p.out_w = static_cast<int32_t>(po.w);
         p.pool_h = static_cast<int32_t>(a.kernel_size.h), p.pool_w = static_cast<int32_t>(a.kernel_size.w);
@@ -537,9 +598,13 @@ class VulkanExecutable final : public Executable {
         p.node = index;
         const bool samples = n.inputs.size() > 1;
         const Pipeline& pl = pipeline(row, {indices ? 1u : 0u, samples ? 1u : 0u}, sizeof p);
-        const Access b[] = {{&buf(x), false}, {&buf(y), true}, {&indices_buffer(), true},
-                            {samples ? &buf(n.inputs[1]) : &buf(x), false}, {status_.get(), true}};
-        rec.dispatch(pl, b, words(p), {static_cast<uint64_t>(po.w), static_cast<uint64_t>(po.h), static_cast<uint64_t>(po.count)});
+        const std::vector<Bind> binds{x_bind(), y_bind(), i_bind(), samples ? per_unit(n.inputs[1], false, 8) : x_bind(),
+                                      whole(*status_, true, "the status buffer")};
+        for (const Chunk& c : chunks(static_cast<uint64_t>(po.count), binds, "plane")) {
+          p.planes = static_cast<uint32_t>(c.count);
+          p.plane_base = static_cast<uint32_t>(c.first);
+          rec.dispatch(pl, bound(binds, c), words(p), {static_cast<uint64_t>(po.w), static_cast<uint64_t>(po.h), c.count});
+        }
         return;
       }
       case OpKind::stochastic_pool2d: {
@@ -548,7 +613,6 @@ class VulkanExecutable final : public Executable {
         const Planes pi = planes_2d(s), po = planes_2d(graph_.value(y).shape);
         const Window2d w = window_of(a);
         shader::StochasticPush p{};
-        p.planes = static_cast<uint32_t>(po.count);
         p.in_h = static_cast<int32_t>(pi.h), p.in_w = static_cast<int32_t>(pi.w);
         p.out_h = static_cast<int32_t>(po.h), p.out_w = static_cast<int32_t>(po.w);
         p.kernel_h = static_cast<int32_t>(w.h.kernel), p.kernel_w = static_cast<int32_t>(w.w.kernel);
@@ -557,82 +621,139 @@ class VulkanExecutable final : public Executable {
         p.channels = rng_channels(s);
         p.seed_lo = static_cast<uint32_t>(a.seed), p.seed_hi = static_cast<uint32_t>(a.seed >> 32);
         const Pipeline& pl = pipeline(row, {a.training ? 1u : 0u}, sizeof p);
-        const Access b[] = {{&buf(x), false}, {&buf(y), true}};
-        rec.dispatch(pl, b, words(p), {static_cast<uint64_t>(po.w), static_cast<uint64_t>(po.h), static_cast<uint64_t>(po.count)});
+        const std::vector<Bind> binds{x_bind(), y_bind()};
+        for (const Chunk& c : chunks(static_cast<uint64_t>(po.count), binds, "plane")) {
+          p.planes = static_cast<uint32_t>(c.count);
+          p.plane_base = static_cast<uint32_t>(c.first);
+          rec.dispatch(pl, bound(binds, c), words(p), {static_cast<uint64_t>(po.w), static_cast<uint64_t>(po.h), c.count});
+        }
         return;
       }
       case OpKind::max_unpool2d: {
         const Planes pi = planes_2d(graph_.value(x).shape), po = planes_2d(graph_.value(y).shape);
-        winners_.push_back(std::make_unique<Buffer>(device_, static_cast<VkDeviceSize>(po.count * po.size()) * 4, Buffer::Role::device,
-                                                    "unpool scratch for " + describe(y)));
-        const Buffer& winners = *winners_.back();
-        rec.fill(winners, 0);
         shader::MaxUnpool2dPush p{};
         p.in_size = static_cast<uint32_t>(pi.size());
         p.out_size = static_cast<uint32_t>(po.size());
         p.node = index;
-        const Access b[] = {{&buf(x), false}, {&buf(n.inputs[1]), false}, {&winners, true}, {&buf(y), true}, {status_.get(), true}};
-        p.count = static_cast<uint32_t>(pi.count * pi.size());
-        rec.dispatch(pipeline(row, {PK_UNPOOL_PASS_SCATTER}, sizeof p), b, words(p), {p.count, 1, 1});
-        p.count = static_cast<uint32_t>(po.count * po.size());
-        const Access g[] = {{&buf(x), false}, {&buf(n.inputs[1]), false}, {&winners, false}, {&buf(y), true}, {status_.get(), true}};
-        rec.dispatch(pipeline(row, {PK_UNPOOL_PASS_GATHER}, sizeof p), g, words(p), {p.count, 1, 1});
+        const VkDeviceSize out_plane = static_cast<VkDeviceSize>(po.size()) * 4;
+        // The winners scratch follows the output's chunks: one chunk's worth, reused by each.
+        const std::vector<Bind> binds{x_bind(), per_unit(n.inputs[1], false, static_cast<VkDeviceSize>(pi.size()) * 8),
+                                      y_bind(), whole(*status_, true, "the status buffer")};
+        const std::vector<Chunk> parts = chunks(static_cast<uint64_t>(po.count), binds, "plane");
+        uint64_t most = 0;
+        for (const Chunk& c : parts) most = std::max(most, c.count);
+        if (parts.empty()) return;
+        winners_.push_back(std::make_unique<Buffer>(device_, most * out_plane, Buffer::Role::device, "unpool scratch for " + describe(y)));
+        const Buffer& winners = *winners_.back();
+        for (const Chunk& c : parts) {
+          const std::vector<Access> a = bound(binds, c);
+          const Access scatter_binds[] = {a[0], a[1], {&winners, true, 0, std::min(winners.size(), (c.count * out_plane + 15) / 16 * 16)}, a[2], a[3]};
+          rec.fill(winners, 0);
+          p.count = static_cast<uint32_t>(c.count * static_cast<uint64_t>(pi.size()));
+          rec.dispatch(pipeline(row, {PK_UNPOOL_PASS_SCATTER}, sizeof p), scatter_binds, words(p), {p.count, 1, 1});
+          Access gather_binds[] = {scatter_binds[0], scatter_binds[1], scatter_binds[2], scatter_binds[3], scatter_binds[4]};
+          gather_binds[2].write = false;
+          p.count = static_cast<uint32_t>(c.count * static_cast<uint64_t>(po.size()));
+          rec.dispatch(pipeline(row, {PK_UNPOOL_PASS_GATHER}, sizeof p), gather_binds, words(p), {p.count, 1, 1});
+        }
         return;
       }
       case OpKind::conv2d: {
-        const auto& a = std::get<Conv2dAttrs>(n.attrs);
-        const Shape& ws = graph_.value(n.inputs[1]).shape;
-        const Planes pi = planes_2d(graph_.value(x).shape), pc = planes_2d(graph_.value(y).shape);
-        shader::Conv2dPush p{};
-        const int64_t c_out = ws[0], c_in_per_group = ws[1];
-        auto pad_begin = [&](int64_t explicit_value, int64_t kernel, int64_t dilation) -> int64_t {
-          switch (a.padding.mode) {
-            case Conv2dPadding::Mode::explicit_values: return explicit_value;
-            case Conv2dPadding::Mode::valid: return 0;
-            case Conv2dPadding::Mode::same: return dilation * (kernel - 1) / 2;
-          }
-          return 0;
-        };
-        p.in_h = static_cast<int32_t>(pi.h), p.in_w = static_cast<int32_t>(pi.w);
-        p.conv_out_h = static_cast<int32_t>(pc.h), p.conv_out_w = static_cast<int32_t>(pc.w);
-        p.c_in = static_cast<uint32_t>(c_in_per_group * a.groups), p.c_out = static_cast<uint32_t>(c_out);
-        p.c_in_per_group = static_cast<uint32_t>(c_in_per_group), p.c_out_per_group = static_cast<uint32_t>(c_out / a.groups);
-        p.kernel_h = static_cast<int32_t>(ws[2]), p.kernel_w = static_cast<int32_t>(ws[3]);
-        p.stride_h = static_cast<int32_t>(a.stride.h), p.stride_w = static_cast<int32_t>(a.stride.w);
-        p.pad_h = static_cast<int32_t>(pad_begin(a.padding.values.h, ws[2], a.dilation.h));
-        p.pad_w = static_cast<int32_t>(pad_begin(a.padding.values.w, ws[3], a.dilation.w));
-        p.dilation_h = static_cast<int32_t>(a.dilation.h), p.dilation_w = static_cast<int32_t>(a.dilation.w);
-        const bool bias = n.inputs.size() > 2;
-        const Buffer& b_buf = bias ? buf(n.inputs[2]) : buf(n.inputs[1]);
-        ValueId out = y;
-        Planes po = pc;
-        if (!step.absorbed.empty()) {  // fused: the pool's window over the convolution's plane
-          const Node& pool = graph_.nodes()[step.absorbed.back()];
-          out = pool.outputs[0];
-          po = planes_2d(graph_.value(out).shape);
-          const Window2d w = window_of(std::get<MaxPool2dAttrs>(pool.attrs));
-          p.pool_kernel_h = static_cast<int32_t>(w.h.kernel), p.pool_kernel_w = static_cast<int32_t>(w.w.kernel);
-          p.pool_stride_h = static_cast<int32_t>(w.h.stride), p.pool_stride_w = static_cast<int32_t>(w.w.stride);
-          p.pool_pad_h = static_cast<int32_t>(w.h.pad), p.pool_pad_w = static_cast<int32_t>(w.w.pad);
-          p.pool_dilation_h = static_cast<int32_t>(w.h.dilation), p.pool_dilation_w = static_cast<int32_t>(w.w.dilation);
-        }
-        p.planes = static_cast<uint32_t>(po.count);
-        p.out_h = static_cast<int32_t>(po.h), p.out_w = static_cast<int32_t>(po.w);
-        const Pipeline& pl = step.absorbed.empty() ? pipeline(row, {bias ? 1u : 0u, 0u}, sizeof p) : pipeline(row, {bias ? 1u : 0u}, sizeof p);
-        const Access b[] = {{&buf(x), false}, {&buf(n.inputs[1]), false}, {&b_buf, false}, {&buf(out), true}};
-        rec.dispatch(pl, b, words(p), {static_cast<uint64_t>(po.w), static_cast<uint64_t>(po.h), static_cast<uint64_t>(po.count)});
+        record_conv2d(rec, step);
         return;
       }
       case OpKind::relu: {
         shader::ReluPush p{};
-        const int64_t count = graph_.value(x).shape.numel();
-        p.count = static_cast<uint32_t>(count);
+        const uint64_t count = static_cast<uint64_t>(graph_.value(x).shape.numel());
         const bool vec4 = row.id.find("vec4") != std::string_view::npos;
-        const Access b[] = {{&buf(x), false}, {&buf(y), true}};
-        rec.dispatch(pipeline(row, {vec4 ? 1u : 0u}, sizeof p), b, words(p),
-                     {static_cast<uint64_t>(vec4 ? (count + 3) / 4 : count), 1, 1});
+        // Units: the vec4s (or floats) one invocation handles.
+        const uint64_t per = vec4 ? 4 : 1;
+        const std::vector<Bind> binds{per_unit(x, false, per * 4), per_unit(y, true, per * 4)};
+        const Pipeline& pl = pipeline(row, {vec4 ? 1u : 0u}, sizeof p);
+        for (const Chunk& c : chunks((count + per - 1) / per, binds, vec4 ? "vec4" : "element")) {
+          p.count = static_cast<uint32_t>(std::min(count - c.first * per, c.count * per));
+          rec.dispatch(pl, bound(binds, c), words(p), {c.count, 1, 1});
+        }
         return;
       }
+    }
+  }
+
+  // conv2d (or the fused conv2d -> relu -> max_pool2d): chunks of whole batch items when one
+  // item's input and output fit a binding; otherwise, item by item, chunks of output channels —
+  // of whole groups (with their input channels) when the item's input does not fit either.
+  void record_conv2d(Recorder& rec, const Step& step) {
+    const Node& n = node(step);
+    const VariantRow& row = *step.row;
+    const ValueId x = n.inputs[0], y = n.outputs[0];
+    const auto& a = std::get<Conv2dAttrs>(n.attrs);
+    const Shape& ws = graph_.value(n.inputs[1]).shape;
+    const Shape& xs = graph_.value(x).shape;
+    const Planes pi = planes_2d(xs), pc = planes_2d(graph_.value(y).shape);
+    shader::Conv2dPush p{};
+    const int64_t c_out = ws[0], c_in_per_group = ws[1], c_out_per_group = c_out / a.groups;
+    auto pad_begin = [&](int64_t explicit_value, int64_t kernel, int64_t dilation) -> int64_t {
+      switch (a.padding.mode) {
+        case Conv2dPadding::Mode::explicit_values: return explicit_value;
+        case Conv2dPadding::Mode::valid: return 0;
+        case Conv2dPadding::Mode::same: return dilation * (kernel - 1) / 2;
+      }
+      return 0;
+    };
+    p.in_h = static_cast<int32_t>(pi.h), p.in_w = static_cast<int32_t>(pi.w);
+    p.conv_out_h = static_cast<int32_t>(pc.h), p.conv_out_w = static_cast<int32_t>(pc.w);
+    p.c_in = static_cast<uint32_t>(c_in_per_group * a.groups), p.c_out = static_cast<uint32_t>(c_out);
+    p.c_in_per_group = static_cast<uint32_t>(c_in_per_group), p.c_out_per_group = static_cast<uint32_t>(c_out_per_group);
+    p.kernel_h = static_cast<int32_t>(ws[2]), p.kernel_w = static_cast<int32_t>(ws[3]);
+    p.stride_h = static_cast<int32_t>(a.stride.h), p.stride_w = static_cast<int32_t>(a.stride.w);
+    p.pad_h = static_cast<int32_t>(pad_begin(a.padding.values.h, ws[2], a.dilation.h));
+    p.pad_w = static_cast<int32_t>(pad_begin(a.padding.values.w, ws[3], a.dilation.w));
+    p.dilation_h = static_cast<int32_t>(a.dilation.h), p.dilation_w = static_cast<int32_t>(a.dilation.w);
+    const bool bias = n.inputs.size() > 2;
+    ValueId out = y;
+    Planes po = pc;
+    if (!step.absorbed.empty()) {  // fused: the pool's window over the convolution's plane
+      const Node& pool = graph_.nodes()[step.absorbed.back()];
+      out = pool.outputs[0];
+      po = planes_2d(graph_.value(out).shape);
+      const Window2d w = window_of(std::get<MaxPool2dAttrs>(pool.attrs));
+      p.pool_kernel_h = static_cast<int32_t>(w.h.kernel), p.pool_kernel_w = static_cast<int32_t>(w.w.kernel);
+      p.pool_stride_h = static_cast<int32_t>(w.h.stride), p.pool_stride_w = static_cast<int32_t>(w.w.stride);
+      p.pool_pad_h = static_cast<int32_t>(w.h.pad), p.pool_pad_w = static_cast<int32_t>(w.w.pad);
+      p.pool_dilation_h = static_cast<int32_t>(w.h.dilation), p.pool_dilation_w = static_cast<int32_t>(w.w.dilation);
+    }
+    p.out_h = static_cast<int32_t>(po.h), p.out_w = static_cast<int32_t>(po.w);
+    const Pipeline& pl = step.absorbed.empty() ? pipeline(row, {bias ? 1u : 0u, 0u}, sizeof p) : pipeline(row, {bias ? 1u : 0u}, sizeof p);
+    const uint64_t items = static_cast<uint64_t>(xs[0]);
+    const VkDeviceSize x_plane = static_cast<VkDeviceSize>(pi.size()) * 4, y_plane = static_cast<VkDeviceSize>(po.size()) * 4;
+    const VkDeviceSize x_item = x_plane * static_cast<VkDeviceSize>(p.c_in), y_item = y_plane * static_cast<VkDeviceSize>(c_out);
+    const ValueId wv = n.inputs[1], bv = bias ? n.inputs[2] : n.inputs[1];
+    // Weights and bias are bound whole (they must fit one binding: a clear error otherwise).
+    const Bind wb = whole(buf(wv), false, describe(wv)), bb = whole(buf(bv), false, describe(bv));
+    auto dispatch = [&](const std::vector<Bind>& binds, const std::vector<Chunk>& parts, uint64_t planes_per_unit,
+                        uint64_t ci_per_unit, bool co_chunks) {
+      for (const Chunk& c : parts) {
+        p.planes = static_cast<uint32_t>(c.count * planes_per_unit);
+        p.co_first = co_chunks ? static_cast<uint32_t>(c.first * planes_per_unit) : 0u;
+        p.ci_first = static_cast<uint32_t>(c.first * ci_per_unit);
+        rec.dispatch(pl, bound(binds, c), words(p), {static_cast<uint64_t>(po.w), static_cast<uint64_t>(po.h), p.planes});
+      }
+    };
+    if (x_item <= limits_.storage_range && y_item <= limits_.storage_range) {
+      const std::vector<Bind> binds{per_unit(x, false, x_item), wb, bb, per_unit(out, true, y_item)};
+      dispatch(binds, chunks(items, binds, "batch item"), static_cast<uint64_t>(c_out), 0, false);
+      return;
+    }
+    // Item by item. Units: whole groups (with their input channels) when the item's input does
+    // not fit one binding, else single output channels over the whole item's input.
+    const bool by_group = x_item > limits_.storage_range;
+    const uint64_t unit_co = by_group ? static_cast<uint64_t>(c_out_per_group) : 1;
+    for (uint64_t item = 0; item < items; ++item) {
+      const Bind xb = by_group ? per_unit(x, false, x_plane * static_cast<VkDeviceSize>(c_in_per_group), item * x_item)
+                               : Bind{&buf(x), false, describe(x), 0, item * x_item, x_item};
+      const std::vector<Bind> binds{xb, wb, bb, per_unit(out, true, y_plane * unit_co, item * y_item)};
+      const auto parts = chunks(static_cast<uint64_t>(c_out) / unit_co, binds, by_group ? "group of channels" : "output channel");
+      dispatch(binds, parts, unit_co, by_group ? static_cast<uint64_t>(c_in_per_group) : 0, true);
     }
   }
 
@@ -679,6 +800,7 @@ class VulkanExecutable final : public Executable {
   std::vector<Step> steps_;
   CommandPool pool_;
   Fence fence_;
+  BufferLimits limits_;
   bool direct_ = true;
   std::map<ValueId, Slot> slots_;
   std::unique_ptr<Buffer> status_;
@@ -872,8 +994,11 @@ class VulkanBackend final : public Backend {
 double VulkanBackend::copy_gbytes_per_s(int64_t bytes, int iters, int) {
   Device& d = device("");
   throw_if_validation_failed();
-  const VkDeviceSize range = d.limits().maxStorageBufferRange;
-  const VkDeviceSize n = std::min<VkDeviceSize>((std::max<int64_t>(bytes, 4096) + 15) / 16 * 16, range / 16 * 16);
+  // The same traffic as the workload, split as the workload's dispatches are when it exceeds
+  // maxStorageBufferRange (chunking.h), within what one buffer may hold.
+  const BufferLimits limits = buffer_limits(d);
+  const VkDeviceSize cap = std::min(d.physical().max_buffer, d.physical().max_allocation) / 16 * 16;
+  const VkDeviceSize n = std::min<VkDeviceSize>((std::max<int64_t>(bytes, 4096) + 15) / 16 * 16, cap);
   Buffer src(d, n, Buffer::Role::device, "copy source"), dst(d, n, Buffer::Role::device, "copy destination");
   const VariantRow& row = *find_variant("copy__generic__vec4_wg256");
   CommandPool pool(d);
@@ -885,12 +1010,15 @@ double VulkanBackend::copy_gbytes_per_s(int64_t bytes, int iters, int) {
     Recorder rec(d, pool.handle());
     rec.fill(src, 0x3f800000u);
     shader::CopyPush p{};
-    p.count = static_cast<uint32_t>(n / 16);
     const Pipeline& pl = d.pipelines().get(row.shader, {row.wg[0], row.wg[1], row.wg[2]}, sizeof p);
     if (queries) rec.reset_queries(queries->handle(), 2);
     if (queries) rec.timestamp(queries->handle(), 0);
-    const Access b[] = {{&src, false}, {&dst, true}};
-    rec.dispatch(pl, b, words(p), {p.count, 1, 1});
+    const UnitSplit splits[] = {{"copy source", 0, 16}, {"copy destination", 0, 16}};
+    for (const Chunk& c : plan_chunks(n / 16, splits, limits, "vec4")) {
+      p.count = static_cast<uint32_t>(c.count);
+      const Access b[] = {{&src, false, c.first * 16, c.count * 16}, {&dst, true, c.first * 16, c.count * 16}};
+      rec.dispatch(pl, b, words(p), {c.count, 1, 1});
+    }
     if (queries) rec.timestamp(queries->handle(), 1);
     VkCommandBuffer cmd = rec.finish();
     const uint64_t mask = d.physical().timestamp_bits >= 64 ? ~0ull : ((1ull << d.physical().timestamp_bits) - 1);
