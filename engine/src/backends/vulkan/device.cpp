@@ -73,7 +73,7 @@ std::string PhysicalDevice::details() const {
        << ((memory.memoryHeaps[h].flags & VK_MEMORY_HEAP_DEVICE_LOCAL_BIT) ? " device-local" : " host");
   }
   os << "\n    fp16 arithmetic " << (fp16 ? "yes" : "no") << ", int8 arithmetic " << (int8 ? "yes" : "no")
-     << ", 16-bit storage " << (storage16 ? "yes" : "no") << ", 8-bit storage " << (storage8 ? "yes" : "no")
+     << ", int64 " << (int64 ? "yes" : "no") << ", 16-bit storage " << (storage16 ? "yes" : "no") << ", 8-bit storage " << (storage8 ? "yes" : "no")
      << ", timestamps " << (timestamp_bits ? std::to_string(timestamp_bits) + " bits, " : "none")
      << (timestamp_bits ? std::to_string(l.timestampPeriod) + " ns/tick" : "");
   if (queue_family < 0) os << "\n    (unusable: no compute queue)";
@@ -120,6 +120,7 @@ std::vector<PhysicalDevice> query_physical_devices(const Instance& instance) {
       f2.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2;
       f2.pNext = &s16;
       vkGetPhysicalDeviceFeatures2(pd, &f2);
+      d.int64 = f2.features.shaderInt64;
       d.fp16 = f16.shaderFloat16;
       d.int8 = f16.shaderInt8;
       d.storage16 = s16.storageBuffer16BitAccess;
@@ -178,8 +179,11 @@ Device::Device(const Instance& instance, const PhysicalDevice& physical) : physi
   queue_info.queueFamilyIndex = queue_family();
   queue_info.queueCount = 1;
   queue_info.pQueuePriorities = &priority;
+  VkPhysicalDeviceFeatures features{};
+  features.shaderInt64 = physical_.int64 ? VK_TRUE : VK_FALSE;
   VkDeviceCreateInfo info{};
   info.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO;
+  info.pEnabledFeatures = &features;
   info.queueCreateInfoCount = 1;
   info.pQueueCreateInfos = &queue_info;
   vk_check(vkCreateDevice(physical_.handle, &info, nullptr, &device_), "vkCreateDevice");

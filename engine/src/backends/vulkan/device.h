@@ -28,6 +28,7 @@ struct PhysicalDevice {
   int queue_family = -1;            // first family with compute, -1 if none
   uint32_t timestamp_bits = 0;      // of that family; 0: no timestamps
   bool fp16 = false, int8 = false, storage16 = false, storage8 = false;
+  bool int64 = false;  // shaderInt64: enabled on the Device when present (64-bit-wide loads)
 
   std::string type_name() const;  // "discrete gpu", "integrated gpu", "virtual gpu", "cpu", "other"
   std::string details() const;    // multi-line: API, driver, limits, memory, fp16/int8

@@ -247,7 +247,11 @@ std::string why_not(const VariantRow& row, const Node& node, const Graph& g, con
       return "it is specialized for 2x2 windows, stride 2, no padding or dilation";
     }
     const Planes pi = planes_2d(in), po = planes_2d(out);
-    if (pi.w % 8 != 0) return "it needs an input width divisible by 8 (vec4 loads), got " + std::to_string(pi.w);
+    const bool vec8 = row.shader == ShaderId::pool2d_k2s2_vec8;
+    if (vec8 && device && !device->physical().int64) return "its 64-bit loads need shaderInt64, which this device lacks";
+    if (pi.w % (vec8 ? 16 : 8) != 0) {
+      return std::string("it needs an input width divisible by ") + (vec8 ? "16 (vec8" : "8 (vec4") + " loads), got " + std::to_string(pi.w);
+    }
     if (po.h != pi.h / 2 || po.w != pi.w / 2) return "it needs the output to be exactly half the input (no ceil-mode overhang)";
     return "";
   }
@@ -300,7 +304,7 @@ class VulkanExecutable final : public Executable {
         results.push_back(graph_.constant_value(id).clone());
         continue;
       }
-      Tensor t = Tensor::zeros(v.shape, v.dtype);
+      Tensor t = Tensor::uninitialized(v.shape, v.dtype);  // overwritten whole just below
       const Slot& slot = slots_.at(id);
       const void* src = slot.staging ? slot.staging->mapped() : slot.buffer->mapped();
       if (t.nbytes()) std::memcpy(t.raw(), src, t.nbytes());
@@ -525,12 +529,13 @@ class VulkanExecutable final : public Executable {
         p.stride_h = static_cast<int32_t>(w.h.stride), p.stride_w = static_cast<int32_t>(w.w.stride);
         p.pad_h = static_cast<int32_t>(w.h.pad), p.pad_w = static_cast<int32_t>(w.w.pad);
         p.dilation_h = static_cast<int32_t>(w.h.dilation), p.dilation_w = static_cast<int32_t>(w.w.dilation);
-        if (row.shader == ShaderId::pool2d_vec4) {
+        if (row.shader == ShaderId::pool2d_k2s2_vec4 || row.shader == ShaderId::pool2d_k2s2_vec8) {
+          // One invocation per output row (pool2d_k2s2.comp).
           const Pipeline& pl = pipeline(row, {op}, sizeof p);
           const std::vector<Bind> binds{x_bind(), y_bind()};
           for (const Chunk& c : chunks(static_cast<uint64_t>(po.count), binds, "plane")) {
             p.planes = static_cast<uint32_t>(c.count);
-            rec.dispatch(pl, bound(binds, c), words(p), {static_cast<uint64_t>(po.w / 4 * po.h) * c.count, 1, 1});
+            rec.dispatch(pl, bound(binds, c), words(p), {static_cast<uint64_t>(po.h) * c.count, 1, 1});
           }
         } else {
           const bool k3s2 = row.specialization == "k3s2";
