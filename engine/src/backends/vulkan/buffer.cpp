@@ -62,6 +62,53 @@ Buffer::Buffer(Device& device, VkDeviceSize bytes, Role role, const std::string&
   }
 }
 
+std::unique_ptr<Buffer> Buffer::import_host(Device& device, const void* data, VkDeviceSize bytes) {
+  const VkDeviceSize align = device.physical().host_import_alignment;
+  if (!align || !data || bytes == 0) return nullptr;
+  const uintptr_t begin = reinterpret_cast<uintptr_t>(data) / align * align;
+  const uintptr_t end = (reinterpret_cast<uintptr_t>(data) + bytes + align - 1) / align * align;
+  const VkDeviceSize size = end - begin;
+  if (size > device.physical().max_buffer || size > device.physical().max_allocation) return nullptr;
+  void* base = reinterpret_cast<void*>(begin);
+  const uint32_t types = device.host_pointer_memory_types(base);
+  const VkMemoryPropertyFlags host = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+  std::unique_ptr<Buffer> b(new Buffer(device));
+  b->size_ = size;
+  b->offset_ = reinterpret_cast<uintptr_t>(data) - begin;
+  VkExternalMemoryBufferCreateInfo external{};
+  external.sType = VK_STRUCTURE_TYPE_EXTERNAL_MEMORY_BUFFER_CREATE_INFO;
+  external.handleTypes = VK_EXTERNAL_MEMORY_HANDLE_TYPE_HOST_ALLOCATION_BIT_EXT;
+  VkBufferCreateInfo info{};
+  info.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO;
+  info.pNext = &external;
+  info.size = size;
+  info.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT;
+  info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
+  if (vkCreateBuffer(device.handle(), &info, nullptr, &b->buffer_) != VK_SUCCESS) {
+    b->buffer_ = VK_NULL_HANDLE;
+    return nullptr;  // the destructor ignores null handles
+  }
+  VkMemoryRequirements req;
+  vkGetBufferMemoryRequirements(device.handle(), b->buffer_, &req);
+  const int type = device.memory_type(req.memoryTypeBits & types, host, 0);
+  if (type < 0 || req.size > size) return nullptr;
+  VkImportMemoryHostPointerInfoEXT import{};
+  import.sType = VK_STRUCTURE_TYPE_IMPORT_MEMORY_HOST_POINTER_INFO_EXT;
+  import.handleType = VK_EXTERNAL_MEMORY_HANDLE_TYPE_HOST_ALLOCATION_BIT_EXT;
+  import.pHostPointer = base;
+  VkMemoryAllocateInfo alloc{};
+  alloc.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO;
+  alloc.pNext = &import;
+  alloc.allocationSize = size;
+  alloc.memoryTypeIndex = static_cast<uint32_t>(type);
+  if (vkAllocateMemory(device.handle(), &alloc, nullptr, &b->memory_) != VK_SUCCESS) {
+    b->memory_ = VK_NULL_HANDLE;
+    return nullptr;
+  }
+  if (vkBindBufferMemory(device.handle(), b->buffer_, b->memory_, 0) != VK_SUCCESS) return nullptr;
+  return b;
+}
+
 Buffer::~Buffer() {
   if (mapped_) vkUnmapMemory(device_.handle(), memory_);
   vkDestroyBuffer(device_.handle(), buffer_, nullptr);

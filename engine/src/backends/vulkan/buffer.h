@@ -6,6 +6,7 @@
 
 #include <vulkan/vulkan.h>
 
+#include <memory>
 #include <string>
 
 namespace poolkit::vulkan {
@@ -21,6 +22,11 @@ class Buffer {
   // or memory heap, or the allocation fails (VK_ERROR_OUT_OF_DEVICE_MEMORY). The size may exceed
   // maxStorageBufferRange: dispatches bind chunks of such buffers (chunking.h).
   Buffer(Device& device, VkDeviceSize bytes, Role role, const std::string& what, bool map_if_possible = true);
+  // A storage buffer over host memory the caller owns and keeps alive while the buffer is used:
+  // the whole pages around [data, data + bytes) are imported (VK_EXT_external_memory_host) and
+  // offset() locates |data| in the buffer. nullptr when this device cannot import that memory
+  // (no extension, no compatible memory type, or limits exceeded): the caller copies instead.
+  static std::unique_ptr<Buffer> import_host(Device& device, const void* data, VkDeviceSize bytes);
   ~Buffer();
   Buffer(const Buffer&) = delete;
   Buffer& operator=(const Buffer&) = delete;
@@ -28,9 +34,13 @@ class Buffer {
   VkBuffer handle() const { return buffer_; }
   VkDeviceSize size() const { return size_; }
   void* mapped() const { return mapped_; }  // nullptr when not host-visible (or not mapped)
+  VkDeviceSize offset() const { return offset_; }  // of the imported data (0 for allocated buffers)
 
  private:
+  explicit Buffer(Device& device) : device_(device) {}
+
   Device& device_;
+  VkDeviceSize offset_ = 0;
   VkBuffer buffer_ = VK_NULL_HANDLE;
   VkDeviceMemory memory_ = VK_NULL_HANDLE;
   VkDeviceSize size_ = 0;

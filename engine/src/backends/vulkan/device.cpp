@@ -73,7 +73,7 @@ std::string PhysicalDevice::details() const {
        << ((memory.memoryHeaps[h].flags & VK_MEMORY_HEAP_DEVICE_LOCAL_BIT) ? " device-local" : " host");
   }
   os << "\n    fp16 arithmetic " << (fp16 ? "yes" : "no") << ", int8 arithmetic " << (int8 ? "yes" : "no")
-     << ", int64 " << (int64 ? "yes" : "no") << ", 16-bit storage " << (storage16 ? "yes" : "no") << ", 8-bit storage " << (storage8 ? "yes" : "no")
+     << ", int64 " << (int64 ? "yes" : "no") << ", host-memory import " << (host_import_alignment ? "yes" : "no") << ", 16-bit storage " << (storage16 ? "yes" : "no") << ", 8-bit storage " << (storage8 ? "yes" : "no")
      << ", timestamps " << (timestamp_bits ? std::to_string(timestamp_bits) + " bits, " : "none")
      << (timestamp_bits ? std::to_string(l.timestampPeriod) + " ns/tick" : "");
   if (queue_family < 0) os << "\n    (unusable: no compute queue)";
@@ -90,6 +90,10 @@ std::vector<PhysicalDevice> query_physical_devices(const Instance& instance) {
     d.index = index++;
     VkPhysicalDeviceSubgroupProperties subgroup{};
     subgroup.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES;
+    VkPhysicalDeviceExternalMemoryHostPropertiesEXT host{};
+    host.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_EXTERNAL_MEMORY_HOST_PROPERTIES_EXT;
+    const bool host_import = has_extension(pd, VK_EXT_EXTERNAL_MEMORY_HOST_EXTENSION_NAME);
+    if (host_import) subgroup.pNext = &host;
     VkPhysicalDeviceMaintenance4Properties m4{};
     m4.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_4_PROPERTIES;
     m4.pNext = &subgroup;
@@ -108,6 +112,7 @@ std::vector<PhysicalDevice> query_physical_devices(const Instance& instance) {
       d.subgroup_size = subgroup.subgroupSize;
       d.max_allocation = m3.maxMemoryAllocationSize;
       d.max_buffer = maintenance4 ? m4.maxBufferSize : d.max_allocation;
+      if (host_import) d.host_import_alignment = std::max<VkDeviceSize>(1, host.minImportedHostPointerAlignment);
       VkPhysicalDeviceShaderFloat16Int8Features f16{};
       f16.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES;
       VkPhysicalDevice8BitStorageFeatures s8{};
@@ -181,13 +186,21 @@ Device::Device(const Instance& instance, const PhysicalDevice& physical) : physi
   queue_info.pQueuePriorities = &priority;
   VkPhysicalDeviceFeatures features{};
   features.shaderInt64 = physical_.int64 ? VK_TRUE : VK_FALSE;
+  std::vector<const char*> extensions;
+  if (physical_.host_import_alignment) extensions.push_back(VK_EXT_EXTERNAL_MEMORY_HOST_EXTENSION_NAME);
   VkDeviceCreateInfo info{};
   info.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO;
   info.pEnabledFeatures = &features;
+  info.enabledExtensionCount = static_cast<uint32_t>(extensions.size());
+  info.ppEnabledExtensionNames = extensions.data();
   info.queueCreateInfoCount = 1;
   info.pQueueCreateInfos = &queue_info;
   vk_check(vkCreateDevice(physical_.handle, &info, nullptr, &device_), "vkCreateDevice");
   vkGetDeviceQueue(device_, queue_family(), 0, &queue_);
+  if (physical_.host_import_alignment) {
+    host_pointer_properties_ = reinterpret_cast<PFN_vkGetMemoryHostPointerPropertiesEXT>(
+        vkGetDeviceProcAddr(device_, "vkGetMemoryHostPointerPropertiesEXT"));
+  }
   const VkMemoryPropertyFlags direct = VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT | VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
                                        VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
   // Unified when the first device-local type (the one buffers would get) is host-visible too.
@@ -210,6 +223,14 @@ Device::~Device() {
   if (device_ != VK_NULL_HANDLE) vkDeviceWaitIdle(device_);
   pipelines_.reset();
   vkDestroyDevice(device_, nullptr);
+}
+
+uint32_t Device::host_pointer_memory_types(const void* pointer) const {
+  if (!host_pointer_properties_) return 0;
+  VkMemoryHostPointerPropertiesEXT props{};
+  props.sType = VK_STRUCTURE_TYPE_MEMORY_HOST_POINTER_PROPERTIES_EXT;
+  if (host_pointer_properties_(device_, VK_EXTERNAL_MEMORY_HANDLE_TYPE_HOST_ALLOCATION_BIT_EXT, pointer, &props) != VK_SUCCESS) return 0;
+  return props.memoryTypeBits;
 }
 
 int Device::memory_type(uint32_t type_bits, VkMemoryPropertyFlags required, VkMemoryPropertyFlags preferred) const {

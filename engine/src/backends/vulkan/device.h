@@ -29,6 +29,9 @@ struct PhysicalDevice {
   uint32_t timestamp_bits = 0;      // of that family; 0: no timestamps
   bool fp16 = false, int8 = false, storage16 = false, storage8 = false;
   bool int64 = false;  // shaderInt64: enabled on the Device when present (64-bit-wide loads)
+  // VK_EXT_external_memory_host: buffers over host allocations (zero-copy inputs and outputs on
+  // unified memory); 0 when absent, else minImportedHostPointerAlignment.
+  VkDeviceSize host_import_alignment = 0;
 
   std::string type_name() const;  // "discrete gpu", "integrated gpu", "virtual gpu", "cpu", "other"
   std::string details() const;    // multi-line: API, driver, limits, memory, fp16/int8
@@ -63,6 +66,9 @@ class Device {
   // Whether device-local memory is also host-visible and coherent (lavapipe, integrated GPUs):
   // then buffers are mapped directly and staging is skipped.
   bool unified_memory() const { return unified_; }
+  // The memory types a host allocation at |pointer| can be imported as (0: it cannot), through
+  // VK_EXT_external_memory_host; 0 when the device lacks the extension.
+  uint32_t host_pointer_memory_types(const void* pointer) const;
 
  private:
   PhysicalDevice physical_;
@@ -70,6 +76,7 @@ class Device {
   VkQueue queue_ = VK_NULL_HANDLE;
   std::mutex queue_mutex_;
   bool unified_ = false;
+  PFN_vkGetMemoryHostPointerPropertiesEXT host_pointer_properties_ = nullptr;
   std::unique_ptr<PipelineCache> pipelines_;
 };
 

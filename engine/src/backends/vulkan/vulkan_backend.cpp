@@ -278,17 +278,52 @@ class VulkanExecutable final : public Executable {
       : device_(device), graph_(graph), steps_(std::move(steps)), pool_(device), fence_(device), limits_(buffer_limits(device)) {
     const char* staging = std::getenv("POOLKIT_VK_STAGING");
     direct_ = device.unified_memory() && !(staging && std::strcmp(staging, "1") == 0);
+    const char* import = std::getenv("POOLKIT_VK_HOST_IMPORT");
+    import_ = direct_ && device.physical().host_import_alignment && !(import && std::strcmp(import, "0") == 0);
     allocate();
-    record();
+    if (device_.physical().timestamp_bits) queries_ = std::make_unique<QueryPool>(device_, static_cast<uint32_t>(steps_.size() + 1));
+    recording_ = record();
   }
 
+  ~VulkanExecutable() override { vkFreeCommandBuffers(device_.handle(), pool_.handle(), 1, &recording_.cmd); }
+
+  // On unified memory with VK_EXT_external_memory_host, large inputs and outputs are not copied:
+  // the shaders read the caller's input tensors and write the returned output tensors in place,
+  // through buffers imported for this run only, with the command buffer recorded for them (the
+  // prerecorded one serves runs where nothing could be imported). Lavapipe's "device memory" is
+  // host memory, so the copies were pure overhead: on P1 they cost a third of the run's time.
   std::vector<Tensor> run(const std::vector<Tensor>& inputs) override {
     throw_if_validation_failed();
-    for (size_t i = 0; i < inputs.size(); ++i) {
-      const ValueId id = graph_.inputs()[i];
-      write_value(id, inputs[i]);
+    std::map<ValueId, Tensor> in_place;  // outputs written directly by the shaders
+    struct ImportScope {  // the imports and their recording live for this run only
+      VulkanExecutable& e;
+      ~ImportScope() { e.imported_.clear(); }
+    } scope{*this};
+    if (import_) {
+      for (size_t i = 0; i < inputs.size(); ++i) try_import(graph_.inputs()[i], inputs[i]);
+      for (ValueId id : graph_.outputs()) {
+        const Value& v = graph_.value(id);
+        if (v.source != Value::Source::node || in_place.count(id)) continue;
+        Tensor t = Tensor::uninitialized(v.shape, v.dtype);
+        if (try_import(id, t)) in_place.emplace(id, std::move(t));
+      }
     }
-    submit_and_wait(device_, cmd_, fence_);
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      if (!imported_.count(graph_.inputs()[i])) write_value(graph_.inputs()[i], inputs[i]);
+    }
+    if (imported_.empty()) {
+      submit_and_wait(device_, recording_.cmd, fence_);
+    } else {
+      Recording once = record();
+      try {
+        submit_and_wait(device_, once.cmd, fence_);
+      } catch (...) {
+        vkDeviceWaitIdle(device_.handle());
+        vkFreeCommandBuffers(device_.handle(), pool_.handle(), 1, &once.cmd);
+        throw;
+      }
+      vkFreeCommandBuffers(device_.handle(), pool_.handle(), 1, &once.cmd);
+    }
     throw_if_validation_failed();
     check_status();
     read_times();
@@ -302,6 +337,10 @@ class VulkanExecutable final : public Executable {
       }
       if (v.source == Value::Source::constant) {
         results.push_back(graph_.constant_value(id).clone());
+        continue;
+      }
+      if (const auto it = in_place.find(id); it != in_place.end()) {
+        results.push_back(it->second);
         continue;
       }
       Tensor t = Tensor::uninitialized(v.shape, v.dtype);  // overwritten whole just below
@@ -386,16 +425,41 @@ class VulkanExecutable final : public Executable {
     if (t.nbytes()) std::memcpy(dst, t.raw(), t.nbytes());
   }
 
-  const Buffer& buf(ValueId id) const { return *slots_.at(id).buffer; }
+  // The buffer holding a value in the recording being made, and the value's offset in it:
+  // its own buffer, or one imported for this run.
+  const Buffer& buf(ValueId id) const {
+    const auto it = imported_.find(id);
+    return it != imported_.end() ? *it->second : *slots_.at(id).buffer;
+  }
+  VkDeviceSize base_of(ValueId id) const {
+    const auto it = imported_.find(id);
+    return it != imported_.end() ? it->second->offset() : 0;
+  }
+
+  // Imports |t|'s memory as value |id|'s buffer for this run when that pays (a large tensor)
+  // and the device can; false when it stays with its own buffer.
+  bool try_import(ValueId id, const Tensor& t) {
+    constexpr size_t kMinImportBytes = size_t{1} << 20;  // below this, the copy is cheaper than a recording
+    if (!slots_.count(id) || imported_.count(id) || t.nbytes() < kMinImportBytes) return false;
+    auto b = Buffer::import_host(device_, t.raw(), t.nbytes());
+    if (!b || b->offset() % limits_.offset_alignment != 0) return false;
+    imported_.emplace(id, std::move(b));
+    return true;
+  }
   const Node& node(const Step& s) const { return graph_.nodes()[s.node]; }
 
-  void record() {
-    recorder_ = std::make_unique<Recorder>(device_, pool_.handle());
-    Recorder& rec = *recorder_;
-    if (device_.physical().timestamp_bits) {
-      queries_ = std::make_unique<QueryPool>(device_, static_cast<uint32_t>(steps_.size() + 1));
-      rec.reset_queries(queries_->handle(), queries_->count());
-    }
+  // A recorded command buffer and the scratch buffers its dispatches use.
+  struct Recording {
+    std::unique_ptr<Recorder> recorder;
+    VkCommandBuffer cmd = VK_NULL_HANDLE;
+    std::vector<std::unique_ptr<Buffer>> scratch;
+  };
+
+  Recording record() {
+    Recording r;
+    r.recorder = std::make_unique<Recorder>(device_, pool_.handle());
+    Recorder& rec = *r.recorder;
+    if (queries_) rec.reset_queries(queries_->handle(), queries_->count());
     bool uses_status = false;
     for (const Step& s : steps_) {
       uses_status |= node(s).kind() == OpKind::max_unpool2d || node(s).kind() == OpKind::fractional_max_pool2d;
@@ -407,7 +471,7 @@ class VulkanExecutable final : public Executable {
     if (queries_) rec.timestamp(queries_->handle(), 0);
     for (size_t i = 0; i < steps_.size(); ++i) {
       try {
-        record_step(rec, steps_[i], static_cast<uint32_t>(i));
+        record_step(r, steps_[i], static_cast<uint32_t>(i));
       } catch (const Error& e) {
         throw Error(e.kind(), detail::node_where(node(steps_[i]).name, node(steps_[i]).kind()) + ": " + e.what());
       }
@@ -421,12 +485,13 @@ class VulkanExecutable final : public Executable {
         rec.copy(*it->second.buffer, *it->second.staging, it->second.buffer->size());
         host.push_back(it->second.staging.get());
       } else {
-        host.push_back(it->second.buffer.get());
+        host.push_back(&buf(id));
       }
     }
     if (uses_status) host.push_back(status_.get());
     rec.host_read(host);
-    cmd_ = rec.finish();
+    r.cmd = rec.finish();
+    return r;
   }
 
   const Pipeline& pipeline(const VariantRow& row, std::vector<uint32_t> family_constants, uint32_t push_bytes) {
@@ -444,8 +509,14 @@ class VulkanExecutable final : public Executable {
     VkDeviceSize base = 0;
     VkDeviceSize fixed_range = VK_WHOLE_SIZE;  // for unit_bytes == 0: [base, base + fixed_range)
   };
+  // |base|: of unit 0, from the value's first byte.
   Bind per_unit(ValueId id, bool write, VkDeviceSize unit_bytes, VkDeviceSize base = 0) const {
-    return {&buf(id), write, describe(id), unit_bytes, base};
+    return {&buf(id), write, describe(id), unit_bytes, base_of(id) + base};
+  }
+  Bind whole_value(ValueId id, bool write) const {
+    const Value& v = graph_.value(id);
+    const VkDeviceSize bytes = static_cast<VkDeviceSize>(v.shape.numel()) * dtype_size(v.dtype);
+    return {&buf(id), write, describe(id), 0, base_of(id), std::max<VkDeviceSize>(16, (bytes + 15) / 16 * 16)};
   }
   static Bind whole(const Buffer& b, bool write, std::string what) { return {&b, write, std::move(what)}; }
 
@@ -484,7 +555,8 @@ class VulkanExecutable final : public Executable {
     return out;
   }
 
-  void record_step(Recorder& rec, const Step& step, uint32_t index) {
+  void record_step(Recording& r, const Step& step, uint32_t index) {
+    Recorder& rec = *r.recorder;
     const Node& n = node(step);
     const VariantRow& row = *step.row;
     const ValueId x = n.inputs[0];
@@ -648,8 +720,8 @@ class VulkanExecutable final : public Executable {
         uint64_t most = 0;
         for (const Chunk& c : parts) most = std::max(most, c.count);
         if (parts.empty()) return;
-        winners_.push_back(std::make_unique<Buffer>(device_, most * out_plane, Buffer::Role::device, "unpool scratch for " + describe(y)));
-        const Buffer& winners = *winners_.back();
+        r.scratch.push_back(std::make_unique<Buffer>(device_, most * out_plane, Buffer::Role::device, "unpool scratch for " + describe(y)));
+        const Buffer& winners = *r.scratch.back();
         for (const Chunk& c : parts) {
           const std::vector<Access> a = bound(binds, c);
           const Access scatter_binds[] = {a[0], a[1], {&winners, true, 0, std::min(winners.size(), (c.count * out_plane + 15) / 16 * 16)}, a[2], a[3]};
@@ -664,7 +736,7 @@ class VulkanExecutable final : public Executable {
         return;
       }
       case OpKind::conv2d: {
-        record_conv2d(rec, step);
+        record_conv2d(rec, step);  // (no scratch)
         return;
       }
       case OpKind::relu: {
@@ -734,7 +806,7 @@ class VulkanExecutable final : public Executable {
     const VkDeviceSize x_item = x_plane * static_cast<VkDeviceSize>(p.c_in), y_item = y_plane * static_cast<VkDeviceSize>(c_out);
     const ValueId wv = n.inputs[1], bv = bias ? n.inputs[2] : n.inputs[1];
     // Weights and bias are bound whole (they must fit one binding: a clear error otherwise).
-    const Bind wb = whole(buf(wv), false, describe(wv)), bb = whole(buf(bv), false, describe(bv));
+    const Bind wb = whole_value(wv, false), bb = whole_value(bv, false);
     auto dispatch = [&](const std::vector<Bind>& binds, const std::vector<Chunk>& parts, uint64_t planes_per_unit,
                         uint64_t ci_per_unit, bool co_chunks) {
       for (const Chunk& c : parts) {
@@ -755,7 +827,7 @@ class VulkanExecutable final : public Executable {
     const uint64_t unit_co = by_group ? static_cast<uint64_t>(c_out_per_group) : 1;
     for (uint64_t item = 0; item < items; ++item) {
       const Bind xb = by_group ? per_unit(x, false, x_plane * static_cast<VkDeviceSize>(c_in_per_group), item * x_item)
-                               : Bind{&buf(x), false, describe(x), 0, item * x_item, x_item};
+                               : Bind{&buf(x), false, describe(x), 0, base_of(x) + item * x_item, x_item};
       const std::vector<Bind> binds{xb, wb, bb, per_unit(out, true, y_plane * unit_co, item * y_item)};
       const auto parts = chunks(static_cast<uint64_t>(c_out) / unit_co, binds, by_group ? "group of channels" : "output channel");
       dispatch(binds, parts, unit_co, by_group ? static_cast<uint64_t>(c_in_per_group) : 0, true);
@@ -809,10 +881,10 @@ class VulkanExecutable final : public Executable {
   bool direct_ = true;
   std::map<ValueId, Slot> slots_;
   std::unique_ptr<Buffer> status_;
-  std::vector<std::unique_ptr<Buffer>> winners_;
+  bool import_ = false;                                  // import large inputs/outputs (run())
+  std::map<ValueId, std::unique_ptr<Buffer>> imported_;  // this run's imports (empty between runs)
   std::unique_ptr<QueryPool> queries_;
-  std::unique_ptr<Recorder> recorder_;
-  VkCommandBuffer cmd_ = VK_NULL_HANDLE;
+  Recording recording_;  // for runs without imports
   std::vector<NodeTime> times_;
 };
 
