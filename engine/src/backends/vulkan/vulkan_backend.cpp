@@ -304,6 +304,10 @@ class VulkanExecutable final : public Executable {
       for (ValueId id : graph_.outputs()) {
         const Value& v = graph_.value(id);
         if (v.source != Value::Source::node || in_place.count(id)) continue;
+        // A large output is a fresh mapping every run (glibc maps blocks above 32 MiB anew): its
+        // first-touch page faults, taken by the driver's worker threads all at once, cost more
+        // than one host copy out (P6 on lavapipe: 103 MB output, device time +40-50%).
+        if (static_cast<uint64_t>(v.shape.numel()) * dtype_size(v.dtype) > (uint64_t{32} << 20)) continue;
         Tensor t = Tensor::uninitialized(v.shape, v.dtype);
         if (try_import(id, t)) in_place.emplace(id, std::move(t));
       }
