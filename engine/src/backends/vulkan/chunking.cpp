@@ -34,7 +34,7 @@ std::vector<Chunk> plan_chunks(uint64_t units, std::span<const UnitSplit> splits
     if (s.unit_bytes > range) {
       fail_runtime(s.what + ": one " + unit + " (" + std::to_string(s.unit_bytes) +
                    " bytes) exceeds this Vulkan device's maxStorageBufferRange (" + std::to_string(range) +
-                   " bytes); the Vulkan backend splits work only between " + unit + "s");
+                   " bytes), and the Vulkan backend splits work only at " + unit + " boundaries");
     }
     per_chunk = std::min<uint64_t>(per_chunk, range / s.unit_bytes);
     step = std::lcm(step, align / std::gcd(align, s.unit_bytes));
@@ -48,7 +48,7 @@ std::vector<Chunk> plan_chunks(uint64_t units, std::span<const UnitSplit> splits
   }
   per_chunk = per_chunk / step * step;
   if (per_chunk == 0) {
-    fail_runtime(splits.front().what + ": no split between " + unit + "s both fits this Vulkan device's maxStorageBufferRange (" +
+    fail_runtime(splits.front().what + ": no split at " + unit + " boundaries both fits this Vulkan device's maxStorageBufferRange (" +
                  std::to_string(range) + " bytes) and starts on its minStorageBufferOffsetAlignment (" + std::to_string(align) +
                  " bytes)");
   }

@@ -15,8 +15,8 @@ const ShaderInfo& shader_info(ShaderId id) {
 
 std::span<const VariantRow> variant_rows() {
   static const VariantRow rows[] = {
-#define PK_VULKAN_VARIANT(id, family, specialization, shader, x, y, z) \
-  {id, family, specialization, ShaderId::shader, {x, y, z}},
+#define PK_VULKAN_VARIANT(id, family, specialization, shader, x, y, z, p0, p1) \
+  {id, family, specialization, ShaderId::shader, {x, y, z}, {p0, p1}},
 #include "vulkan_tables.inc"
 #undef PK_VULKAN_VARIANT
   };

@@ -29,6 +29,7 @@ struct VariantRow {
   std::string_view specialization;
   ShaderId shader;
   uint32_t wg[3];
+  uint32_t params[2];  // the family's tiling parameters (shaders/CMakeLists.txt), 0 when unused
 };
 std::span<const VariantRow> variant_rows();
 const VariantRow* find_variant(std::string_view id);

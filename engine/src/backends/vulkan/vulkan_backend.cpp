@@ -199,6 +199,30 @@ std::pair<int, int> fusion_of(const Node& conv, const Graph& g, const GraphUse& 
   return {r, p};
 }
 
+// "" when conv2d_tiled.comp (row.params: output channels x columns per invocation) can run the
+// convolution |node| writing |out| (its own output, or the pool's when fused), else why not.
+std::string tiled_conv_why_not(const VariantRow& row, const Node& node, const Graph& g, const Device* device, ValueId out) {
+  const auto& a = std::get<Conv2dAttrs>(node.attrs);
+  const Shape& ws = g.value(node.inputs[1]).shape;
+  if (a.stride.h != 1 || a.stride.w != 1 || a.dilation.h != 1 || a.dilation.w != 1) return "it is specialized for unit stride and dilation";
+  if (ws[2] > 7 || ws[3] > 7) return "it unrolls windows up to 7x7";
+  if ((ws[0] / a.groups) % row.params[0] != 0) {
+    return "it computes " + std::to_string(row.params[0]) + " output channels per invocation, which must divide the " +
+           std::to_string(ws[0] / a.groups) + " output channels per group";
+  }
+  if (device) {  // split by output channels (tensors beyond the range): whole blocks must fit
+    const VkDeviceSize range = buffer_limits(*device).storage_range;
+    const Shape& xs = g.value(node.inputs[0]).shape;
+    const Planes py = planes_2d(g.value(out).shape);
+    const auto x_item = static_cast<VkDeviceSize>(xs.numel() / std::max<int64_t>(1, xs[0])) * 4;
+    const auto y_item = static_cast<VkDeviceSize>(py.size() * ws[0]) * 4;
+    if ((x_item > range || y_item > range) && static_cast<VkDeviceSize>(py.size()) * 4 * row.params[0] > range) {
+      return "its blocks of " + std::to_string(row.params[0]) + " output channels exceed this device's maxStorageBufferRange";
+    }
+  }
+  return "";
+}
+
 // "" when |row| can run |node| on |device| (nullptr: skip device limits), else why not.
 std::string why_not(const VariantRow& row, const Node& node, const Graph& g, const Device* device,
                     const std::map<std::string, std::string>* overrides) {
@@ -228,9 +252,21 @@ std::string why_not(const VariantRow& row, const Node& node, const Graph& g, con
     if (overrides && (overrides->count(g.nodes()[static_cast<size_t>(r)].name) || overrides->count(g.nodes()[static_cast<size_t>(p)].name))) {
       return "it would absorb nodes that have variant overrides of their own";
     }
-    return "";
+    if (row.specialization == "generic") return "";
+    // s1k2s2: the tiled convolution with a 2x2 / stride-2 max epilogue (conv2d_tiled.comp).
+    const Node& pool = g.nodes()[static_cast<size_t>(p)];
+    const Window2d w = window_of(std::get<MaxPool2dAttrs>(pool.attrs));
+    if (w.h.kernel != 2 || w.w.kernel != 2 || w.h.stride != 2 || w.w.stride != 2 || w.h.pad || w.w.pad || w.h.dilation != 1 ||
+        w.w.dilation != 1) {
+      return "its pool epilogue is 2x2, stride 2, without padding or dilation";
+    }
+    const Planes pc = planes_2d(g.value(node.outputs[0]).shape), pp = planes_2d(g.value(pool.outputs[0]).shape);
+    if (pp.h != pc.h / 2 || pp.w != pc.w / 2) return "its pool epilogue has no ceil-mode overhang";
+    if (row.params[1] % 2 != 0) return "its column block must hold whole pool windows";
+    return tiled_conv_why_not(row, node, g, device, pool.outputs[0]);
   }
   if (row.specialization == "generic") return "";
+  if (row.specialization == "s1") return tiled_conv_why_not(row, node, g, device, node.outputs[0]);
   const Shape& in = g.value(node.inputs[0]).shape;
   const Shape& out = g.value(node.outputs[0]).shape;
   if (row.specialization == "k2s2") {
@@ -740,7 +776,7 @@ class VulkanExecutable final : public Executable {
         return;
       }
       case OpKind::conv2d: {
-        record_conv2d(rec, step);  // (no scratch)
+        record_conv2d(r, step);
         return;
       }
       case OpKind::relu: {
@@ -763,7 +799,8 @@ class VulkanExecutable final : public Executable {
   // conv2d (or the fused conv2d -> relu -> max_pool2d): chunks of whole batch items when one
   // item's input and output fit a binding; otherwise, item by item, chunks of output channels —
   // of whole groups (with their input channels) when the item's input does not fit either.
-  void record_conv2d(Recorder& rec, const Step& step) {
+  void record_conv2d(Recording& r, const Step& step) {
+    Recorder& rec = *r.recorder;
     const Node& n = node(step);
     const VariantRow& row = *step.row;
     const ValueId x = n.inputs[0], y = n.outputs[0];
@@ -804,20 +841,43 @@ class VulkanExecutable final : public Executable {
       p.pool_dilation_h = static_cast<int32_t>(w.h.dilation), p.pool_dilation_w = static_cast<int32_t>(w.w.dilation);
     }
     p.out_h = static_cast<int32_t>(po.h), p.out_w = static_cast<int32_t>(po.w);
-    const Pipeline& pl = step.absorbed.empty() ? pipeline(row, {bias ? 1u : 0u, 0u}, sizeof p) : pipeline(row, {bias ? 1u : 0u}, sizeof p);
+    const bool tiled = row.shader == ShaderId::conv2d_tiled;
+    const uint32_t co_block = tiled ? row.params[0] : 1, px_block = tiled ? row.params[1] : 1;
+    const uint32_t vec4_x = pi.w % 4 == 0 ? 1u : 0u, pool = step.absorbed.empty() ? 0u : 1u;
+    const Pipeline& pl = tiled ? pipeline(row, {bias ? 1u : 0u, 0u, static_cast<uint32_t>(ws[2]), static_cast<uint32_t>(ws[3]), co_block, px_block,
+                                                static_cast<uint32_t>(p.pad_w), vec4_x, pool}, sizeof p)
+                         : step.absorbed.empty() ? pipeline(row, {bias ? 1u : 0u, 0u}, sizeof p)
+                                                 : pipeline(row, {bias ? 1u : 0u}, sizeof p);
     const uint64_t items = static_cast<uint64_t>(xs[0]);
     const VkDeviceSize x_plane = static_cast<VkDeviceSize>(pi.size()) * 4, y_plane = static_cast<VkDeviceSize>(po.size()) * 4;
     const VkDeviceSize x_item = x_plane * static_cast<VkDeviceSize>(p.c_in), y_item = y_plane * static_cast<VkDeviceSize>(c_out);
     const ValueId wv = n.inputs[1], bv = bias ? n.inputs[2] : n.inputs[1];
     // Weights and bias are bound whole (they must fit one binding: a clear error otherwise).
-    const Bind wb = whole_value(wv, false), bb = whole_value(bv, false);
+    Bind wb = whole_value(wv, false);
+    const Bind bb = whole_value(bv, false);
+    if (tiled) {  // the weights reordered for vec4 loads (conv2d_pack_weights.comp), on every run
+      const VkDeviceSize w_bytes = static_cast<VkDeviceSize>(ws.numel()) * 4;
+      r.scratch.push_back(std::make_unique<Buffer>(device_, w_bytes, Buffer::Role::device, "packed weights for " + describe(wv)));
+      const Buffer& packed = *r.scratch.back();
+      shader::Conv2dPackPush pp{};
+      pp.count = static_cast<uint32_t>(ws.numel());
+      pp.taps = static_cast<uint32_t>(ws[1] * ws[2] * ws[3]);
+      pp.co_block = co_block;
+      const Pipeline& pack = device_.pipelines().get(ShaderId::conv2d_pack_weights, {64, 1, 1}, sizeof pp);
+      const std::vector<Bind> pack_binds{wb, whole(packed, true, "packed weights")};
+      rec.dispatch(pack, bound(pack_binds, Chunk{0, 1}), words(pp), {pp.count, 1, 1});
+      wb = whole(packed, false, "packed weights for " + describe(wv));
+    }
     auto dispatch = [&](const std::vector<Bind>& binds, const std::vector<Chunk>& parts, uint64_t planes_per_unit,
                         uint64_t ci_per_unit, bool co_chunks) {
       for (const Chunk& c : parts) {
         p.planes = static_cast<uint32_t>(c.count * planes_per_unit);
         p.co_first = co_chunks ? static_cast<uint32_t>(c.first * planes_per_unit) : 0u;
         p.ci_first = static_cast<uint32_t>(c.first * ci_per_unit);
-        rec.dispatch(pl, bound(binds, c), words(p), {static_cast<uint64_t>(po.w), static_cast<uint64_t>(po.h), p.planes});
+        // conv2d_tiled: an invocation per block of px_block columns x co_block planes.
+        // (fused: px_block convolution columns give px_block / 2 pooled ones).
+        const uint64_t columns = tiled && pool ? static_cast<uint64_t>(po.w) * 2 : static_cast<uint64_t>(po.w);
+        rec.dispatch(pl, bound(binds, c), words(p), {(columns + px_block - 1) / px_block, static_cast<uint64_t>(po.h), p.planes / co_block});
       }
     };
     if (x_item <= limits_.storage_range && y_item <= limits_.storage_range) {
@@ -828,12 +888,13 @@ class VulkanExecutable final : public Executable {
     // Item by item. Units: whole groups (with their input channels) when the item's input does
     // not fit one binding, else single output channels over the whole item's input.
     const bool by_group = x_item > limits_.storage_range;
-    const uint64_t unit_co = by_group ? static_cast<uint64_t>(c_out_per_group) : 1;
+    const uint64_t unit_co = by_group ? static_cast<uint64_t>(c_out_per_group) : co_block;
     for (uint64_t item = 0; item < items; ++item) {
       const Bind xb = by_group ? per_unit(x, false, x_plane * static_cast<VkDeviceSize>(c_in_per_group), item * x_item)
                                : Bind{&buf(x), false, describe(x), 0, base_of(x) + item * x_item, x_item};
       const std::vector<Bind> binds{xb, wb, bb, per_unit(out, true, y_plane * unit_co, item * y_item)};
-      const auto parts = chunks(static_cast<uint64_t>(c_out) / unit_co, binds, by_group ? "group of channels" : "output channel");
+      const std::string unit = by_group ? "group of channels" : co_block > 1 ? "block of " + std::to_string(co_block) + " output channels" : "output channel";
+      const auto parts = chunks(static_cast<uint64_t>(c_out) / unit_co, binds, unit);
       dispatch(binds, parts, unit_co, by_group ? static_cast<uint64_t>(c_in_per_group) : 0, true);
     }
   }
