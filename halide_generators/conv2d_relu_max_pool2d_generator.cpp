@@ -1,6 +1,6 @@
 // The fused block conv2d -> relu -> max_pool2d (F1, F2): the full-resolution conv output never
-// goes to memory; each task computes a few conv rows for a block of output channels into a
-// cache-resident tile and pools it at once.
+// goes to memory. Per vector of pooled outputs and block of output channels, the conv block
+// under it is computed in registers (as conv2d's register-blocked loop) and pooled at once.
 //
 // Applies when the pool has no padding, no dilation, no indices and no window hanging past the
 // conv output (the planner checks; ceil mode is fine when it adds no overhang). relu commutes with
@@ -11,11 +11,18 @@ namespace poolkit_gen {
 
 class Conv2dReluMaxPool2d : public Generator<Conv2dReluMaxPool2d> {
  public:
-  GeneratorParam<int> kernel{"kernel", 0};       // conv kernel, 0 = any
+  GeneratorParam<int> kernel{"kernel", 0};            // conv kernel, 0 = any
   GeneratorParam<int> pool_kernel{"pool_kernel", 0};  // pool kernel = stride, 0 = any (runtime)
+  // Pooled columns per block: the conv block is pool_kernel * vector_width columns (in vectors of
+  // conv_vector) x pool_kernel rows x co_block channels. 16 x 4 channels (32 x 2 x 4 conv
+  // values = 16 zmm accumulators) ran F2 in 0.356 ms, 8 x 8 channels (16 x 2 x 8, also 16
+  // accumulators) 0.40 ms; F1 the other way round, 3.58 vs 4.05 ms, since its 56 pooled
+  // columns are not whole vectors of 16 (1 thread, 2026-11-22). variants.cmake has both.
   GeneratorParam<int> vector_width{"vector_width", 16};
-  GeneratorParam<int> co_block{"co_block", 8};
-  // Pooled rows per parallel task: its padded input copy is (2*rows + kh - 1) conv rows.
+  GeneratorParam<int> co_block{"co_block", 4};
+  GeneratorParam<int> conv_vector{"conv_vector", 16};  // one AVX-512 vector of f32
+  // Pooled rows per parallel task: its padded input copy is (pool_kernel*rows + kh - 1) conv
+  // rows. 4 and 8 measured alike on F2 (0.352 / 0.351 ms); 4 gives 2 threads 28 tasks to share.
   GeneratorParam<int> rows_per_task{"rows_per_task", 4};
 
   Input<Buffer<float>> input{"input", 4};
@@ -37,13 +44,29 @@ class Conv2dReluMaxPool2d : public Generator<Conv2dReluMaxPool2d> {
                   cout / groups, stride_w, stride_h, pad_w, pad_h, dilation_w, dilation_h, groups};
     define_conv(conv, r, in, x, y, co, n);
 
-    const Expr pkh = fixed_or(pool_kernel, pool_kh), pkw = fixed_or(pool_kernel, pool_kw);
-    const Expr psh = fixed_or(pool_kernel, pool_sh), psw = fixed_or(pool_kernel, pool_sw);
-    p = RDom(0, pkw, 0, pkh, "p");
-    const Expr v = conv(x * psw + p.x, y * psh + p.y, co, n);
-    pooled(x, y, co, n) = -std::numeric_limits<float>::infinity();
-    pooled(x, y, co, n) = max_update(v, pooled(x, y, co, n));
-    output(x, y, co, n) = relu_keep_nan(pooled(x, y, co, n));
+    if (pool_kernel > 0) {
+      // Baked-in window (= stride): the max over each column's pool_kernel rows first (dense
+      // vectors of the conv block), then over pool_kernel columns (one deinterleave), NaN-aware
+      // pairwise maxes (nan_max). The tap-by-tap max_update chain below cost 15% of F2 in
+      // compares and shuffles (0.41 vs 0.34 ms with a plain max, 1 thread, 2026-11-22).
+      Expr m, mc;
+      for (int i = 0; i < pool_kernel; ++i) {
+        const Expr v = conv(x, y * pool_kernel + i, co, n);
+        m = i == 0 ? v : nan_max(m, v);
+      }
+      colmax(x, y, co, n) = m;
+      for (int j = 0; j < pool_kernel; ++j) {
+        const Expr v = colmax(x * pool_kernel + j, y, co, n);
+        mc = j == 0 ? v : nan_max(mc, v);
+      }
+      output(x, y, co, n) = relu_keep_nan(mc);
+    } else {
+      p = RDom(0, pool_kw, 0, pool_kh, "p");
+      const Expr v = conv(x * pool_sw + p.x, y * pool_sh + p.y, co, n);
+      pooled(x, y, co, n) = -std::numeric_limits<float>::infinity();
+      pooled(x, y, co, n) = max_update(v, pooled(x, y, co, n));
+      output(x, y, co, n) = relu_keep_nan(pooled(x, y, co, n));
+    }
 
     input.set_estimates({{0, 112}, {0, 112}, {0, 64}, {0, 1}});
     weight.set_estimates({{0, 3}, {0, 3}, {0, 64}, {0, 64}});
@@ -56,61 +79,67 @@ class Conv2dReluMaxPool2d : public Generator<Conv2dReluMaxPool2d> {
   void schedule() {
     if (auto_schedule) return;
     Var xo("xo"), xi("xi"), yt("yt"), yi("yi"), coo("coo"), coi("coi"), t("t"), ni("ni"), cxo("cxo"), cxi("cxi");
-    // Fast path (groups 1, unit conv stride/dilation, output at least one block): a task is rows_per_task
-    // pooled rows of one image. It copies the zero-padded input rows it needs (all channels) once,
-    // then per pooled row and block of co_block channels computes the conv tile (pool_kh rows x all
-    // columns x co_block) into L1 and pools it at once: the full-resolution conv output never
-    // reaches memory. ShiftInwards keeps blocks full so the tile's co extent is a constant.
+    // Fast path (groups 1, unit conv stride/dilation, output at least one block): a task is
+    // rows_per_task pooled rows of one image. It copies the zero-padded input rows it needs (all
+    // channels) once; then, per pooled row, block of co_block channels and vector of vector_width
+    // pooled columns, it computes the conv block under that vector (pool_kh rows x vector_width *
+    // pool_kw columns x co_block channels) in registers, as conv2d's register-blocked loop does,
+    // and pools it at once: no conv value ever leaves the core. ShiftInwards keeps every block
+    // full, so the block's extents are constants and its loops unroll.
     const Expr fits = output.dim(0).extent() >= vector_width && output.dim(1).extent() >= rows_per_task &&
-                      output.dim(2).extent() >= co_block && groups == 1 && stride_w == 1 && stride_h == 1 && dilation_w == 1 &&
-                      dilation_h == 1;
+                      output.dim(2).extent() >= co_block && groups == 1 && stride_w == 1 && stride_h == 1 &&
+                      dilation_w == 1 && dilation_h == 1;
     output.specialize(fits)
         .split(y, yt, yi, rows_per_task, TailStrategy::ShiftInwards)
         .split(co, coo, coi, co_block, TailStrategy::ShiftInwards)
         .split(x, xo, xi, vector_width, TailStrategy::ShiftInwards)
-        .reorder(xi, xo, coi, coo, yi, yt, n)
+        .reorder(xi, coi, xo, coo, yi, yt, n)
         .vectorize(xi)
+        .unroll(coi)
         .fuse(yt, n, t)
         .parallel(t);
-    // Fallback: one channel at a time (coo blocks of 1, so the conv tile is that channel's plane),
-    // vectors of 8. The loops keep the fast path's names (t = image, coo = channel) because a
-    // producer's compute_at level must exist in every specialization.
+    // Fallback: one channel at a time. The loops keep the fast
+    // path's names (t = image, xo = vector) because a producer's compute_at level must exist in
+    // every specialization.
     output.split(co, coo, coi, 1)
         .split(n, t, ni, 1)
-        .split(x, xo, xi, 8, TailStrategy::GuardWithIf)
+        .split(x, xo, xi, vector_width, TailStrategy::GuardWithIf)
         .reorder(xi, xo, coi, y, coo, ni, t)
         .vectorize(xi)
         .parallel(coo);
-    // 8 lanes: a whole vector on the fallback path, two per block on the fast path.
-    pooled.compute_at(output, xo).vectorize(x, 8);
-    pooled.update().reorder(x, p.x, p.y).vectorize(x, 8);
-    // The conv tile: per block of channels (fast path) or per channel plane (fallback).
-    conv.compute_at(output, coo);
-    conv.split(x, cxo, cxi, vector_width).reorder(cxi, co, y, cxo).vectorize(cxi).unroll(co);
-    // With the pool kernel baked in, the tile's pool_kernel rows are a constant: unroll them
-    // inside the reduction, so each weight broadcast feeds one FMA per row (as conv2d's
-    // row_block); otherwise the rows stay an outer loop.
     if (pool_kernel > 0) {
-      conv.update()
-          .split(x, cxo, cxi, vector_width)
-          .reorder(cxi, co, y, r.x, r.y, r.z, cxo)
-          .vectorize(cxi)
-          .unroll(co)
-          .unroll(y, pool_kernel);  // a factor: on the fallback path the tile is a whole plane
+      colmax.compute_at(output, xo).split(x, cxo, cxi, conv_vector).vectorize(cxi).unroll(cxo).unroll(co);
     } else {
+      pooled.compute_at(output, xo).vectorize(x, vector_width).unroll(co);
+      pooled.update().reorder(x, co, p.x, p.y).vectorize(x, vector_width).unroll(co);
+    }
+    // The conv block under one vector of pooled outputs.
+    conv.compute_at(output, xo);
+    if (pool_kernel > 0) {
+      // Baked-in pool window: the block is vector_width * pool_kernel columns x
+      // pool_kernel rows x (co_block or 1) channels, all constants: vectors of conv_vector
+      // columns, everything unrolled, the reduction (ci, then the unrolled taps) outermost, as in
+      // schedule_conv_block.
+      conv.split(x, cxo, cxi, conv_vector).vectorize(cxi).unroll(cxo).unroll(co).unroll(y);
       conv.update()
-          .split(x, cxo, cxi, vector_width)
-          .reorder(cxi, co, r.x, r.y, r.z, y, cxo)
+          .split(x, cxo, cxi, conv_vector)
+          .reorder(cxi, cxo, co, y, r.x, r.y, r.z)
           .vectorize(cxi)
-          .unroll(co);
+          .unroll(cxo)
+          .unroll(co)
+          .unroll(y);
+    } else {
+      // Run-time pool window: block extents are unknown, so nothing unrolls but the channels.
+      conv.vectorize(x, conv_vector, TailStrategy::RoundUp);
+      conv.update().reorder(x, co, r.x, r.y, r.z, y).vectorize(x, conv_vector, TailStrategy::RoundUp);
     }
     if (kernel > 0) conv.update().unroll(r.x).unroll(r.y);
-    padded.compute_at(output, t).vectorize(padded.args()[0], vector_width);
+    padded.compute_at(output, t).vectorize(padded.args()[0], conv_vector);
   }
 
  private:
   Var x{"x"}, y{"y"}, co{"co"}, n{"n"};
-  Func conv{"conv"}, pooled{"pooled"}, padded{"padded"};
+  Func conv{"conv"}, colmax{"colmax"}, pooled{"pooled"}, padded{"padded"};
   RDom r, p;
 };
 

@@ -59,10 +59,19 @@ poolkit_halide_variant(ID conv2d_relu__k3__v16_co8_r2 GENERATOR conv2d
   PARAMS relu=true kernel=3 vector_width=16 co_block=8 row_block=2)
 poolkit_halide_variant(ID conv2d_relu__generic__v16_co8_r2 GENERATOR conv2d
   PARAMS relu=true vector_width=16 co_block=8 row_block=2)
-poolkit_halide_variant(ID conv2d_relu_max_pool2d__k3p2__v16_co8 GENERATOR conv2d_relu_max_pool2d
-  PARAMS kernel=3 pool_kernel=2 vector_width=16 co_block=8)
+# Fused conv -> relu -> max pool: the planner's default for a chain whose pool window equals its
+# stride (engine/src/backends/halide/conv_family.cpp, fused_default_cost: least recomputation,
+# then table order). vector_width = pooled columns per block, so the conv block is
+# 2*vector_width columns x 2 rows x co_block channels (16 zmm accumulators either way).
+# v16_co4 first: F2 (pooled 112 wide, both fit) 0.356 vs 0.40 ms for v8_co8; v8_co8 for F1's
+# 56 pooled columns: 3.58 ms vs 4.05 for v16_co4 (1 thread, harness medians, 2026-11-22).
+poolkit_halide_variant(ID conv2d_relu_max_pool2d__k3p2__v16_co4 GENERATOR conv2d_relu_max_pool2d
+  PARAMS kernel=3 pool_kernel=2 vector_width=16 co_block=4 rows_per_task=4)
+poolkit_halide_variant(ID conv2d_relu_max_pool2d__k3p2__v8_co8 GENERATOR conv2d_relu_max_pool2d
+  PARAMS kernel=3 pool_kernel=2 vector_width=8 co_block=8 rows_per_task=4)
+# Run-time pool window (any kernel, stride): only on request (--variant), see above.
 poolkit_halide_variant(ID conv2d_relu_max_pool2d__generic__v16_co8 GENERATOR conv2d_relu_max_pool2d
-  PARAMS vector_width=16 co_block=8)
+  PARAMS vector_width=16 co_block=8 rows_per_task=4)
 
 # ---- elementwise -------------------------------------------------------------------------------
 poolkit_halide_variant(ID relu__generic__v16 GENERATOR relu PARAMS vector_width=16)

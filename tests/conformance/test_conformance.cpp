@@ -157,3 +157,58 @@ TEST_CASE("conformance: baked-in pooling windows over widths around the vector w
     }
   }
 }
+
+// The conv kernels' register-blocked paths (and the fused conv -> relu -> max pool block) only
+// run on outputs at least one block wide, tall and deep: random graphs are too small for them.
+// Here: widths and heights around the blocks (vector 8/16 columns, 2-row pairs, rows per task),
+// channel counts around co_block (ShiftInwards overlaps), 1x1 / 3x3 / 5x5 kernels, a strided
+// conv (the fallback), pool windows baked in or not, and NaN / +-inf in the input.
+TEST_CASE("conformance: conv kernels over shapes around their register blocks", "[conformance]") {
+  const auto backends = backends_under_test();
+  if (backends.empty()) return;
+  std::mt19937 rng(20261123);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::uniform_real_distribution<float> u(0.0f, 1.0f);
+  const auto random_tensor = [&](const Shape& s, bool specials) {
+    Tensor t = Tensor::zeros(s);
+    for (float& v : t.data<float>()) {
+      v = normal(rng);
+      const float r = u(rng);
+      if (specials && r < 0.002f) v = NAN;
+      else if (specials && r < 0.004f) v = INFINITY;
+      else if (specials && r < 0.006f) v = -INFINITY;
+    }
+    return t;
+  };
+  struct Case {
+    int64_t n, cin, h, w, cout, k, pad, stride;
+  };
+  const std::vector<Case> cases = {
+      {1, 3, 8, 32, 32, 3, 1, 1},  {1, 1, 9, 33, 4, 3, 1, 1},   {2, 7, 12, 56, 9, 3, 1, 1},  {1, 3, 17, 71, 12, 3, 1, 1},
+      {1, 5, 16, 64, 8, 3, 1, 1},  {1, 4, 10, 40, 16, 5, 2, 1}, {1, 3, 12, 34, 8, 1, 0, 1},  {1, 6, 18, 40, 8, 3, 1, 2},
+      {1, 2, 8, 16, 5, 3, 1, 1},   {1, 3, 224 / 8, 224 / 4, 32, 3, 1, 1},
+  };
+  int chain = 0;
+  for (const Case& c : cases) {
+    for (int links = 1; links <= 4; ++links, ++chain) {
+      Graph g;
+      const ValueId x = g.input("x", Shape{c.n, c.cin, c.h, c.w});
+      const ValueId w = g.input("w", Shape{c.cout, c.cin, c.k, c.k});
+      const ValueId b = g.input("b", Shape{c.cout});
+      Conv2dAttrs a{{c.stride, c.stride}, {Conv2dPadding::Mode::explicit_values, {c.pad, c.pad}}, {1, 1}, 1};
+      auto outs = g.add("c", a, {x, w, b});
+      if (links >= 2) outs = g.add("r", ReluAttrs{}, {outs[0]});
+      // 2x2/s2 (baked into the fused variants) or 3x3/s2 (overlapping windows: run-time variant)
+      if (links >= 3) {
+        const int64_t pk = links == 3 ? 2 : 3;
+        outs = g.add("p", MaxPool2dAttrs{{pk, pk}, Pair{2, 2}, {0, 0}, {1, 1}, chain % 2 == 1, false}, {outs[0]});
+      }
+      g.output(outs[0]);
+      NamedTensors inputs{{"x", random_tensor({c.n, c.cin, c.h, c.w}, true)},
+                          {"w", random_tensor({c.cout, c.cin, c.k, c.k}, false)},
+                          {"b", random_tensor({c.cout}, false)}};
+      const NamedTensors want = Session(g, "reference").run(inputs);
+      for (const auto& be : backends) check_backend(be, g, inputs, want, g.to_json());
+    }
+  }
+}

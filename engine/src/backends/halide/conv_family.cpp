@@ -67,6 +67,28 @@ bool applies_fused(const Variant& v, const Step& s, const Graph& g) {
   return pool_fits && kernel_fits(v, s, g);
 }
 
+// The planner's pick among fused variants (Family::default_cost). Only a variant with the pool
+// window baked in (kernel = stride: every conv value is computed once and pooled in registers)
+// on its register-blocked path (the generator's `fits`: unit conv stride and dilation, one
+// group, at least one block of output) is a default: there it did the conv's FMAs with no conv
+// output written or read back — F2 0.36 ms vs 0.58 ms for conv2d_relu + max_pool2d, F1 3.6 vs
+// 3.8 ms (1 thread, 2026-11-22). A run-time window recomputes conv values under overlapping
+// windows and runs one channel at a time off that path, so it only runs on request. Among the
+// defaults, the least recomputation wins: ShiftInwards blocks overlap where the pooled width,
+// height or channel count is not a multiple of the block (F1's 56 pooled columns: v8 blocks fit,
+// v16 blocks recompute 8 of every 64).
+double fused_default_cost(const Variant& v, const Step& s, const Graph& g) {
+  const ConvGeometry c = geometry(s, g);
+  if (v.int_param("pool_kernel") == 0 || c.groups != 1 || c.sh != 1 || c.sw != 1 || c.dh != 1 || c.dw != 1) return -1;
+  const Shape& pooled = g.value(s.last().outputs[0]).shape;
+  const int r = pooled.rank();
+  const int64_t w = pooled[r - 1], h = pooled[r - 2], ch = pooled[r - 3];
+  const int64_t vw = v.int_param("vector_width"), rows = v.int_param("rows_per_task"), cb = v.int_param("co_block");
+  if (w < vw || h < rows || ch < cb) return -1;
+  const auto rounded_up = [](int64_t n, int64_t b) { return static_cast<double>((n + b - 1) / b * b) / static_cast<double>(n); };
+  return rounded_up(w, vw) * rounded_up(h, rows) * rounded_up(ch, cb);
+}
+
 struct ConvBuffers {
   Halide::Runtime::Buffer<float> input, weight, bias, output;
   Tensor bias_storage;  // zeros when the graph has no bias
@@ -117,6 +139,6 @@ void run_fused(const Variant& v, const Step& s, const Graph& g, ValueTable& valu
 extern const Family kConvFamily{"conv2d", "conv2d", accepts_conv, applies_conv, run_conv};
 extern const Family kConvReluFamily{"conv2d_relu", "conv2d", accepts_conv_relu, applies_conv, run_conv};
 extern const Family kConvReluMaxPoolFamily{"conv2d_relu_max_pool2d", "conv2d_relu_max_pool2d", accepts_fused,
-                                           applies_fused, run_fused};
+                                           applies_fused, run_fused, fused_default_cost};
 
 }  // namespace poolkit::halide

@@ -63,18 +63,18 @@ const Node* sole_reader(const Graph& g, ValueId value, OpKind kind) {
 
 }  // namespace
 
-// The fused chains that can start at conv node |c|, in preference order. conv2d -> relu comes
-// first: today the register-blocked conv2d_relu kernel plus a separate max_pool2d beats the
-// three-op fused kernel (F1 3.9 ms vs 15 ms, F2 0.75 ms vs 1.6 ms, 1 thread, poolkit bench,
-// 2026-11-22), so conv2d_relu_max_pool2d runs only when asked for (--variant) — and is tested.
+// The fused chains that can start at conv node |c|, in preference order: the three-op block
+// first — where its family's default_cost lets the planner pick one of its variants (a baked-in
+// pool window equal to its stride, on the register-blocked path: see conv_family.cpp) it beat
+// conv2d_relu + max_pool2d on F1 and F2 —, else conv2d -> relu.
 std::vector<Step> fusion_candidates(const Graph& g, const Node& c) {
   std::vector<Step> out;
   const Node* r = sole_reader(g, c.outputs[0], OpKind::relu);
   if (!r) return out;
-  out.push_back(Step{{&c, r}, "conv2d_relu", nullptr});
   if (const Node* p = sole_reader(g, r->outputs[0], OpKind::max_pool2d)) {
     out.push_back(Step{{&c, r, p}, "conv2d_relu_max_pool2d", nullptr});
   }
+  out.push_back(Step{{&c, r}, "conv2d_relu", nullptr});
   return out;
 }
 
@@ -90,7 +90,15 @@ const Variant* choose(const Step& step, const Graph& g, const std::map<std::stri
                                             "' does not apply on backend 'cpu' (see `poolkit ops` / bench variants)");
   }
   const auto candidates = applicable_variants(step, g);
-  return candidates.empty() ? nullptr : candidates.front();
+  const Family* f = family(step.family);
+  if (!f->default_cost) return candidates.empty() ? nullptr : candidates.front();
+  const Variant* best = nullptr;
+  double best_cost = 0;
+  for (const Variant* v : candidates) {
+    const double cost = f->default_cost(*v, step, g);
+    if (cost >= 0 && (!best || cost < best_cost)) best = v, best_cost = cost;
+  }
+  return best;
 }
 
 // A fused chain is formed only if the overrides allow it: an override on the conv node must name

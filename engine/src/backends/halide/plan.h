@@ -36,6 +36,11 @@ struct Family {
   // Whether the specialization baked into |variant| fits |step| (kernel_h=2 needs 2-row windows).
   bool (*applies)(const Variant& variant, const Step& step, const Graph& graph);
   void (*run)(const Variant& variant, const Step& step, const Graph& graph, ValueTable& values);
+  // Optional: how much work |variant| does on |step| relative to the least it could (1 = none
+  // recomputed), or < 0 when the planner must not pick it unasked (it still runs on request,
+  // `--variant`). Without it, the first applicable row of the table is the default; with it,
+  // the cheapest (ties: table order), and a family whose variants are all < 0 is not formed.
+  double (*default_cost)(const Variant& variant, const Step& step, const Graph& graph) = nullptr;
 };
 const std::vector<Family>& families();
 const Family* family(std::string_view name);
