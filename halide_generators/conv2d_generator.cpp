@@ -2,6 +2,7 @@
 // Weight (Cout, Cin/groups, kH, kW) arrives as Halide dims (kx, ky, ci, co); bias is always passed
 // (the host passes zeros when the graph has none).
 #include "common/conv2d_algorithm.h"
+#include "common/conv2d_winograd.h"
 
 namespace poolkit_gen {
 
@@ -18,6 +19,12 @@ class Conv2d : public Generator<Conv2d> {
   // Output rows per parallel task: the padded input copy is (rows + kh - 1) rows, so 8 rows of a
   // 3x3 conv copy 1.25x the input; 56-row planes split into 7 tasks for 2 threads.
   GeneratorParam<int> rows_per_task{"rows_per_task", 8};
+  // Winograd F(2x2, 3x3) instead of the direct loop (common/conv2d_winograd.h): 3x3 kernels,
+  // unit stride and dilation, one group, even output width and height, at least vector_width
+  // tiles per row, band_rows rows of tiles and co_block output channels — the host checks.
+  GeneratorParam<bool> winograd{"winograd", false};
+  // Rows of 2x2 tiles per parallel task: C1's 28-tile rows make whole vectors of 16 in bands of 4.
+  GeneratorParam<int> band_rows{"band_rows", 4};
 
   Input<Buffer<float>> input{"input", 4};
   Input<Buffer<float>> weight{"weight", 4};
@@ -31,11 +38,24 @@ class Conv2d : public Generator<Conv2d> {
   void generate() {
     const Expr kw = fixed_or(kernel, weight.dim(0).extent()), kh = fixed_or(kernel, weight.dim(1).extent());
     const Expr cout = weight.dim(3).extent();
-    padded = BoundaryConditions::constant_exterior(input, 0.0f);
+    define_zero_padded(padded, pad_cols, pad_tail, input, input.dim(0).extent(), input.dim(1).extent(), vector_width);
     ConvInputs in{padded, weight, bias, kw, kh, weight.dim(2).extent(),
                   cout / groups, stride_w, stride_h, pad_w, pad_h, dilation_w, dilation_h, groups};
-    define_conv(conv, r, in, x, y, co, n);
-    output(x, y, co, n) = relu ? relu_keep_nan(conv(x, y, co, n)) : conv(x, y, co, n);
+    if (winograd) {
+      // Output W + 2 pad - 2 (3x3, unit stride): tiles of 2x2 outputs.
+      wino.define(padded, weight, weight.dim(2).extent(), pad_w, pad_h, (input.dim(0).extent() + 2 * pad_w - 2) / 2,
+                  (input.dim(1).extent() + 2 * pad_h - 2) / 2, band_rows, vector_width);
+      const auto yv = wino.tile_outputs(x / 2, y / 2, co, n);
+      const Expr even_x = x % 2 == 0;
+      const Expr v = select(y % 2 == 0, select(even_x, yv[0][0], yv[0][1]), select(even_x, yv[1][0], yv[1][1])) + bias(co);
+      output(x, y, co, n) = relu ? relu_keep_nan(v) : v;
+      // Even extents, min 0: the tile of output (x, y) is (x / 2, y / 2), and the schedule's
+      // splits by 2 are exact.
+      for (int d = 0; d < 2; ++d) output.dim(d).set_min(0).set_extent(output.dim(d).extent() / 2 * 2);
+    } else {
+      define_conv(conv, r, in, x, y, co, n);
+      output(x, y, co, n) = relu ? relu_keep_nan(conv(x, y, co, n)) : conv(x, y, co, n);
+    }
 
     // C1's shapes, for the autoscheduled variants.
     input.set_estimates({{0, 56}, {0, 56}, {0, 64}, {0, 1}});
@@ -47,6 +67,25 @@ class Conv2d : public Generator<Conv2d> {
 
   void schedule() {
     if (auto_schedule) return;
+    if (winograd) {
+      // Per task (a band of band_rows rows of tiles of one image): the padded input rows, V and
+      // M (common/conv2d_winograd.h), then per channel and row of tiles the output transform over
+      // vectors of 2 * vector_width columns: Halide computes the even and odd columns as vectors
+      // of vector_width tiles and interleaves them (a split into tile and column-in-tile made
+      // each column a stride-2 store, lane by lane: 3x slower overall).
+      Var xo("xo"), xi("xi"), yb("yb"), yi("yi"), ty("ty"), dy("dy"), t("t");
+      output.split(x, xo, xi, 2 * vector_width, TailStrategy::ShiftInwards)
+          .split(y, yb, yi, 2 * band_rows, TailStrategy::GuardWithIf)
+          .split(yi, ty, dy, 2)
+          .reorder(xi, dy, xo, ty, co, yb, n)
+          .vectorize(xi)
+          .unroll(dy)
+          .fuse(yb, n, t)
+          .parallel(t);
+      wino.schedule(LoopLevel(output, t), vector_width, co_block);
+      schedule_zero_padded(padded, pad_cols, pad_tail, LoopLevel(output, t), vector_width);
+      return;
+    }
     Var xo("xo"), xi("xi"), yt("yt"), yb("yb"), yr("yr"), coo("coo"), coi("coi"), t("t");
     // Fast path (groups 1 — else each output channel reads its own input channels —, unit stride
     // and dilation, output at least one block): tasks of rows_per_task
@@ -75,13 +114,15 @@ class Conv2d : public Generator<Conv2d> {
     conv.compute_at(output, xo);
     schedule_conv_block(conv, r, x, y, co, vector_width, kernel > 0);
     // The padded input rows of a task (fast path) or of a channel's whole plane (fallback).
-    padded.compute_at(output, t).vectorize(padded.args()[0], vector_width);
+    schedule_zero_padded(padded, pad_cols, pad_tail, LoopLevel(output, t), vector_width);
   }
 
  private:
   Var x{"x"}, y{"y"}, co{"co"}, n{"n"};
   Func conv{"conv"}, padded{"padded"};
+  RDom pad_cols, pad_tail;
   RDom r;
+  WinogradF23 wino;
 };
 
 }  // namespace poolkit_gen

@@ -6,6 +6,7 @@
 // conv output (the planner checks; ceil mode is fine when it adds no overhang). relu commutes with
 // max (monotonic, NaN-preserving as written), so it is applied after pooling: 1/(kh·kw) the work.
 #include "common/conv2d_algorithm.h"
+#include "common/conv2d_winograd.h"
 
 namespace poolkit_gen {
 
@@ -24,6 +25,14 @@ class Conv2dReluMaxPool2d : public Generator<Conv2dReluMaxPool2d> {
   // Pooled rows per parallel task: its padded input copy is (pool_kernel*rows + kh - 1) conv
   // rows. 4 and 8 measured alike on F2 (0.352 / 0.351 ms); 4 gives 2 threads 28 tasks to share.
   GeneratorParam<int> rows_per_task{"rows_per_task", 4};
+  // Winograd F(2x2, 3x3) (common/conv2d_winograd.h) with pool_kernel=2: a tile of 2x2 conv
+  // outputs is one pool window, pooled straight out of the output transform. The host checks
+  // what it needs: 3x3, unit stride and dilation, one group, at least vector_width pooled
+  // columns, band_rows pooled rows and co_block output channels.
+  GeneratorParam<bool> winograd{"winograd", false};
+  // Rows of tiles (= pooled rows) per parallel task: F1's 56-tile rows, 2 per band, make whole
+  // vectors of 16 tiles.
+  GeneratorParam<int> band_rows{"band_rows", 2};
 
   Input<Buffer<float>> input{"input", 4};
   Input<Buffer<float>> weight{"weight", 4};
@@ -39,12 +48,22 @@ class Conv2dReluMaxPool2d : public Generator<Conv2dReluMaxPool2d> {
   void generate() {
     const Expr kw = fixed_or(kernel, weight.dim(0).extent()), kh = fixed_or(kernel, weight.dim(1).extent());
     const Expr cout = weight.dim(3).extent();
-    padded = BoundaryConditions::constant_exterior(input, 0.0f);
+    define_zero_padded(padded, pad_cols, pad_tail, input, input.dim(0).extent(), input.dim(1).extent(), conv_vector);
     ConvInputs in{padded, weight, bias, kw, kh, weight.dim(2).extent(),
                   cout / groups, stride_w, stride_h, pad_w, pad_h, dilation_w, dilation_h, groups};
     define_conv(conv, r, in, x, y, co, n);
 
-    if (pool_kernel > 0) {
+    if (winograd) {
+      if (pool_kernel != 2 || kernel != 3) throw std::invalid_argument("winograd=true needs kernel=3 pool_kernel=2");
+      // Tile (x, y) = pooled output (x, y): tiles cover the conv output's first 2*floor(W/2)
+      // columns and rows, exactly the pool windows.
+      wino.define(padded, weight, weight.dim(2).extent(), pad_w, pad_h, (input.dim(0).extent() + 2 * pad_w - 2) / 2,
+                  (input.dim(1).extent() + 2 * pad_h - 2) / 2, band_rows, vector_width);
+      const auto yv = wino.tile_outputs(x, y, co, n);
+      const Expr m = nan_max(nan_max(yv[0][0], yv[0][1]), nan_max(yv[1][0], yv[1][1]));
+      output(x, y, co, n) = relu_keep_nan(m + bias(co));  // + bias commutes with max
+      for (int d = 0; d < 2; ++d) output.dim(d).set_min(0);
+    } else if (pool_kernel > 0) {
       // Baked-in window (= stride): the max over each column's pool_kernel rows first (dense
       // vectors of the conv block), then over pool_kernel columns (one deinterleave), NaN-aware
       // pairwise maxes (nan_max). The tap-by-tap max_update chain below cost 15% of F2 in
@@ -78,6 +97,20 @@ class Conv2dReluMaxPool2d : public Generator<Conv2dReluMaxPool2d> {
 
   void schedule() {
     if (auto_schedule) return;
+    if (winograd) {
+      // Per task (band_rows pooled rows of one image): padded input rows, V and M, then per
+      // channel and pooled row the output transform and pool over vectors of vector_width tiles.
+      Var xo("xo"), xi("xi"), yb("yb"), yi("yi"), t("t");
+      output.split(x, xo, xi, vector_width, TailStrategy::ShiftInwards)
+          .split(y, yb, yi, band_rows, TailStrategy::GuardWithIf)
+          .reorder(xi, xo, yi, co, yb, n)
+          .vectorize(xi)
+          .fuse(yb, n, t)
+          .parallel(t);
+      wino.schedule(LoopLevel(output, t), vector_width, co_block);
+      schedule_zero_padded(padded, pad_cols, pad_tail, LoopLevel(output, t), conv_vector);
+      return;
+    }
     Var xo("xo"), xi("xi"), yt("yt"), yi("yi"), coo("coo"), coi("coi"), t("t"), ni("ni"), cxo("cxo"), cxi("cxi");
     // Fast path (groups 1, unit conv stride/dilation, output at least one block): a task is
     // rows_per_task pooled rows of one image. It copies the zero-padded input rows it needs (all
@@ -134,13 +167,15 @@ class Conv2dReluMaxPool2d : public Generator<Conv2dReluMaxPool2d> {
       conv.update().reorder(x, co, r.x, r.y, r.z, y).vectorize(x, conv_vector, TailStrategy::RoundUp);
     }
     if (kernel > 0) conv.update().unroll(r.x).unroll(r.y);
-    padded.compute_at(output, t).vectorize(padded.args()[0], conv_vector);
+    schedule_zero_padded(padded, pad_cols, pad_tail, LoopLevel(output, t), conv_vector);
   }
 
  private:
   Var x{"x"}, y{"y"}, co{"co"}, n{"n"};
   Func conv{"conv"}, colmax{"colmax"}, pooled{"pooled"}, padded{"padded"};
+  RDom pad_cols, pad_tail;
   RDom r, p;
+  WinogradF23 wino;
 };
 
 }  // namespace poolkit_gen

@@ -1,4 +1,5 @@
 // conv2d, conv2d -> relu, and conv2d -> relu -> max_pool2d: one conv algorithm, three steps.
+#include "backends/halide/all_finite.h"
 #include "backends/halide/family_helpers.h"
 #include "graph/pool_geometry.h"
 
@@ -37,13 +38,50 @@ bool kernel_fits(const Variant& v, const Step& s, const Graph& g) {
   return param_fits(v, "kernel", c.kh) && param_fits(v, "kernel", c.kw);
 }
 
+// Winograd variants (winograd=true, halide_generators/common/conv2d_winograd.h) compute 3x3
+// convolutions with unit stride and dilation and one group, on outputs holding at least one of
+// their blocks: vector_width tiles of 2x2 outputs per row, band_rows rows of tiles, co_block
+// channels. |tiles| is the grid of tiles: conv2d's output halved (its extents must be even), or
+// the fused block's pooled output.
+bool winograd_fits(const Variant& v, const Step& s, const Graph& g, const Shape& tiles, bool needs_even_conv) {
+  const ConvGeometry c = geometry(s, g);
+  if (c.kh != 3 || c.kw != 3 || c.sh != 1 || c.sw != 1 || c.dh != 1 || c.dw != 1 || c.groups != 1) return false;
+  const Shape& conv_out = g.value(s.first().outputs[0]).shape;
+  const int r = conv_out.rank();
+  if (needs_even_conv && (conv_out[r - 1] % 2 != 0 || conv_out[r - 2] % 2 != 0)) return false;
+  return tiles[r - 1] >= v.int_param("vector_width") && tiles[r - 2] >= v.int_param("band_rows") &&
+         conv_out[r - 3] >= v.int_param("co_block");
+}
+
+// Winograd's transforms cost the same per input channel whatever the reduction's length: worth
+// it from 32 input channels (C1's 64: 0.61 vs 0.98 ms for direct; 16: equal; F2's 3: 0.64 vs
+// 0.37 ms, 1 thread, 2026-11-22). Fewer channels run a direct variant unless asked for.
+constexpr int64_t kWinogradMinInputChannels = 32;
+constexpr double kWinogradCost = 0.62;  // its time relative to direct on C1
+bool winograd_worth_it(const Step& s, const Graph& g) {
+  const Shape& x = g.value(s.first().inputs[0]).shape;
+  return x[x.rank() - 3] >= kWinogradMinInputChannels;
+}
+
 // conv2d alone, and conv2d -> relu (the planner only forms the latter when relu is conv's sole reader).
 bool accepts_conv(const Step& s, const Graph& g) { return s.nodes.size() == 1 && conv_accepts(s, g); }
 bool accepts_conv_relu(const Step& s, const Graph& g) {
   return s.nodes.size() == 2 && s.nodes[1]->kind() == OpKind::relu && conv_accepts(s, g);
 }
+Shape conv_tiles(const Step& s, const Graph& g) {
+  std::vector<int64_t> d = g.value(s.first().outputs[0]).shape.dims();
+  d[d.size() - 1] /= 2;
+  d[d.size() - 2] /= 2;
+  return Shape(d);
+}
 bool applies_conv(const Variant& v, const Step& s, const Graph& g) {
-  return v.int_param("relu") == (s.nodes.size() == 2 ? 1 : 0) && kernel_fits(v, s, g);
+  if (v.int_param("relu") != (s.nodes.size() == 2 ? 1 : 0) || !kernel_fits(v, s, g)) return false;
+  return !v.int_param("winograd") || winograd_fits(v, s, g, conv_tiles(s, g), true);
+}
+// The planner's pick (Family::default_cost): Winograd where worth it, else table order.
+double conv_default_cost(const Variant& v, const Step& s, const Graph& g) {
+  if (!v.int_param("winograd")) return 1.0;
+  return winograd_worth_it(s, g) ? kWinogradCost : -1.0;
 }
 
 // conv2d -> relu -> max_pool2d: the generator pools the conv output without padding, dilation or
@@ -64,7 +102,8 @@ bool applies_fused(const Variant& v, const Step& s, const Graph& g) {
   const Window2d w = window_of(std::get<MaxPool2dAttrs>(s.nodes[2]->attrs));
   const int pk = v.int_param("pool_kernel");  // pool kernel = stride = pk when baked in
   const bool pool_fits = pk == 0 || (w.h.kernel == pk && w.w.kernel == pk && w.h.stride == pk && w.w.stride == pk);
-  return pool_fits && kernel_fits(v, s, g);
+  if (!pool_fits || !kernel_fits(v, s, g)) return false;
+  return !v.int_param("winograd") || winograd_fits(v, s, g, g.value(s.last().outputs[0]).shape, false);
 }
 
 // The planner's pick among fused variants (Family::default_cost). Only a variant with the pool
@@ -78,6 +117,7 @@ bool applies_fused(const Variant& v, const Step& s, const Graph& g) {
 // height or channel count is not a multiple of the block (F1's 56 pooled columns: v8 blocks fit,
 // v16 blocks recompute 8 of every 64).
 double fused_default_cost(const Variant& v, const Step& s, const Graph& g) {
+  if (v.int_param("winograd")) return winograd_worth_it(s, g) ? kWinogradCost : -1.0;
   const ConvGeometry c = geometry(s, g);
   if (v.int_param("pool_kernel") == 0 || c.groups != 1 || c.sh != 1 || c.sw != 1 || c.dh != 1 || c.dw != 1) return -1;
   const Shape& pooled = g.value(s.last().outputs[0]).shape;
@@ -116,7 +156,18 @@ using ConvFn = int (*)(halide_buffer_t*, halide_buffer_t*, halide_buffer_t*, int
 using FusedFn = int (*)(halide_buffer_t*, halide_buffer_t*, halide_buffer_t*, int32_t, int32_t, int32_t, int32_t, int32_t,
                         int32_t, int32_t, int32_t, int32_t, int32_t, int32_t, halide_buffer_t*);
 
-void run_conv(const Variant& v, const Step& s, const Graph& g, ValueTable& values) {
+// A Winograd variant's transforms turn some infinite results into NaN (conv2d_winograd.h): when
+// the input or the weights hold a NaN or an infinity, the first direct variant that applies runs
+// instead (the scan reads the input once; every direct variant ends in a generic row).
+const Variant& exact_on_nonfinite(const Variant& v, const Step& s, const Graph& g, const ValueTable& values) {
+  if (!v.int_param("winograd") || (all_finite(input_of(s, values, 0)) && all_finite(input_of(s, values, 1)))) return v;
+  for (const Variant* d : applicable_variants(s, g))
+    if (!d->int_param("winograd")) return *d;
+  return v;
+}
+
+void run_conv(const Variant& chosen, const Step& s, const Graph& g, ValueTable& values) {
+  const Variant& v = exact_on_nonfinite(chosen, s, g, values);
   const ConvGeometry c = geometry(s, g);
   ConvBuffers b = conv_buffers(s, g, values);
   check(reinterpret_cast<ConvFn>(v.function)(b.input, b.weight, b.bias, c.sh, c.sw, c.ph, c.pw, c.dh, c.dw, c.groups,
@@ -124,7 +175,8 @@ void run_conv(const Variant& v, const Step& s, const Graph& g, ValueTable& value
         v.id);
 }
 
-void run_fused(const Variant& v, const Step& s, const Graph& g, ValueTable& values) {
+void run_fused(const Variant& chosen, const Step& s, const Graph& g, ValueTable& values) {
+  const Variant& v = exact_on_nonfinite(chosen, s, g, values);
   const ConvGeometry c = geometry(s, g);
   const Window2d w = window_of(std::get<MaxPool2dAttrs>(s.nodes[2]->attrs));
   ConvBuffers b = conv_buffers(s, g, values);
@@ -136,8 +188,9 @@ void run_fused(const Variant& v, const Step& s, const Graph& g, ValueTable& valu
 
 }  // namespace
 
-extern const Family kConvFamily{"conv2d", "conv2d", accepts_conv, applies_conv, run_conv};
-extern const Family kConvReluFamily{"conv2d_relu", "conv2d", accepts_conv_relu, applies_conv, run_conv};
+extern const Family kConvFamily{"conv2d", "conv2d", accepts_conv, applies_conv, run_conv, conv_default_cost};
+extern const Family kConvReluFamily{"conv2d_relu", "conv2d", accepts_conv_relu, applies_conv, run_conv,
+                                    conv_default_cost};
 extern const Family kConvReluMaxPoolFamily{"conv2d_relu_max_pool2d", "conv2d_relu_max_pool2d", accepts_fused,
                                            applies_fused, run_fused, fused_default_cost};
 

@@ -1,5 +1,7 @@
 #include "backends/halide/halide_glue.h"
 
+#include "backends/halide/halide_allocator.h"
+
 #include <HalideRuntime.h>
 
 #include <atomic>
@@ -14,10 +16,11 @@ thread_local std::string last_halide_error;
 
 void capture_error(void*, const char* message) { last_halide_error = message ? message : "(no message)"; }
 
-// Installed once per process, before the first kernel runs (Halide calls it on failure instead of
-// printing and aborting).
+// Installed once per process, before the first kernel runs (Halide calls the handler on failure
+// instead of printing and aborting).
 const bool kHandlerInstalled = [] {
   halide_set_error_handler(capture_error);
+  install_cached_allocator();
   return true;
 }();
 

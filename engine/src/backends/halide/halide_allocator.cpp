@@ -1,0 +1,88 @@
+// Halide's scratch memory (buffers a kernel allocates inside itself, per parallel task: padded
+// input rows, Winograd's transformed tiles) through a cache of freed large blocks. glibc serves
+// blocks of 128 KiB and more with fresh mmap()s, and unmaps or trims them when freed, so every
+// task of every run paid page faults on its scratch: two thirds of a Winograd C1 run's time
+// went to the kernel's page-fault path (perf, 2026-11-22).
+#include "backends/halide/halide_allocator.h"
+
+#include <HalideRuntime.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <map>
+#include <mutex>
+#include <vector>
+
+namespace poolkit::halide {
+namespace {
+
+// Halide wants vector alignment and 8 readable bytes on either side of a block; 128 covers
+// AVX-512 (64) with room for the header, which holds the block's size class.
+constexpr size_t kAlign = 128;
+constexpr size_t kTailSlack = 64;
+constexpr size_t kSmallest = size_t{64} << 10;     // below: plain malloc (no page faults there)
+constexpr size_t kCacheLimit = size_t{256} << 20;  // bytes kept for reuse, at most
+
+struct Cache {
+  std::mutex mu;
+  std::map<size_t, std::vector<void*>> free_blocks;  // by size class: base pointers
+  size_t cached_bytes = 0;
+};
+Cache& cache() {
+  static Cache* c = new Cache;  // never destroyed: kernels may free after static destruction
+  return *c;
+}
+
+// Size classes: powers of two from kSmallest (a block is at most twice what was asked for).
+size_t size_class(size_t bytes) {
+  size_t c = kSmallest;
+  while (c < bytes) c <<= 1;
+  return c;
+}
+
+void* cached_malloc(void*, size_t bytes) {
+  const size_t cls = bytes < kSmallest ? 0 : size_class(bytes);
+  void* base = nullptr;
+  if (cls) {
+    Cache& c = cache();
+    std::lock_guard<std::mutex> lock(c.mu);
+    auto it = c.free_blocks.find(cls);
+    if (it != c.free_blocks.end() && !it->second.empty()) {
+      base = it->second.back();
+      it->second.pop_back();
+      c.cached_bytes -= cls;
+    }
+  }
+  if (!base) {
+    const size_t total = kAlign + (cls ? cls : bytes) + kTailSlack;
+    base = std::aligned_alloc(kAlign, (total + kAlign - 1) / kAlign * kAlign);
+    if (!base) return nullptr;
+  }
+  *static_cast<size_t*>(base) = cls;
+  return static_cast<char*>(base) + kAlign;
+}
+
+void cached_free(void*, void* ptr) {
+  if (!ptr) return;
+  void* base = static_cast<char*>(ptr) - kAlign;
+  const size_t cls = *static_cast<size_t*>(base);
+  if (cls) {
+    Cache& c = cache();
+    std::lock_guard<std::mutex> lock(c.mu);
+    if (c.cached_bytes + cls <= kCacheLimit) {
+      c.free_blocks[cls].push_back(base);
+      c.cached_bytes += cls;
+      return;
+    }
+  }
+  std::free(base);
+}
+
+}  // namespace
+
+void install_cached_allocator() {
+  halide_set_custom_malloc(cached_malloc);
+  halide_set_custom_free(cached_free);
+}
+
+}  // namespace poolkit::halide
