@@ -19,10 +19,11 @@ class Conv2d : public Generator<Conv2d> {
   // Output rows per parallel task: the padded input copy is (rows + kh - 1) rows, so 8 rows of a
   // 3x3 conv copy 1.25x the input; 56-row planes split into 7 tasks for 2 threads.
   GeneratorParam<int> rows_per_task{"rows_per_task", 8};
-  // Winograd F(2x2, 3x3) instead of the direct loop (common/conv2d_winograd.h): 3x3 kernels,
-  // unit stride and dilation, one group, even output width and height, at least vector_width
-  // tiles per row, band_rows rows of tiles and co_block output channels — the host checks.
-  GeneratorParam<bool> winograd{"winograd", false};
+  // 2 = Winograd F(2x2, 3x3) instead of the direct loop (common/conv2d_winograd.h; 0 = direct,
+  // the only other form here — the fused generator also has 1, along rows): 3x3 kernels, unit
+  // stride and dilation, one group, even output width and height, at least vector_width tiles
+  // per row, band_rows rows of tiles and co_block output channels — the host checks.
+  GeneratorParam<int> winograd{"winograd", 0};
   // Rows of 2x2 tiles per parallel task: C1's 28-tile rows make whole vectors of 16 in bands of 4.
   GeneratorParam<int> band_rows{"band_rows", 4};
 
@@ -41,7 +42,7 @@ class Conv2d : public Generator<Conv2d> {
     define_zero_padded(padded, pad_cols, pad_tail, input, input.dim(0).extent(), input.dim(1).extent(), vector_width);
     ConvInputs in{padded, weight, bias, kw, kh, weight.dim(2).extent(),
                   cout / groups, stride_w, stride_h, pad_w, pad_h, dilation_w, dilation_h, groups};
-    if (winograd) {
+    if (winograd == 2) {
       // Output W + 2 pad - 2 (3x3, unit stride): tiles of 2x2 outputs.
       wino.define(padded, weight, weight.dim(2).extent(), pad_w, pad_h, (input.dim(0).extent() + 2 * pad_w - 2) / 2,
                   (input.dim(1).extent() + 2 * pad_h - 2) / 2, band_rows, vector_width);
@@ -67,7 +68,7 @@ class Conv2d : public Generator<Conv2d> {
 
   void schedule() {
     if (auto_schedule) return;
-    if (winograd) {
+    if (winograd == 2) {
       // Per task (a band of band_rows rows of tiles of one image): the padded input rows, V and
       // M (common/conv2d_winograd.h), then per channel and row of tiles the output transform over
       // vectors of 2 * vector_width columns: Halide computes the even and odd columns as vectors

@@ -25,11 +25,13 @@ class Conv2dReluMaxPool2d : public Generator<Conv2dReluMaxPool2d> {
   // Pooled rows per parallel task: its padded input copy is (pool_kernel*rows + kh - 1) conv
   // rows. 4 and 8 measured alike on F2 (0.352 / 0.351 ms); 4 gives 2 threads 28 tasks to share.
   GeneratorParam<int> rows_per_task{"rows_per_task", 4};
-  // Winograd F(2x2, 3x3) (common/conv2d_winograd.h) with pool_kernel=2: a tile of 2x2 conv
-  // outputs is one pool window, pooled straight out of the output transform. The host checks
-  // what it needs: 3x3, unit stride and dilation, one group, at least vector_width pooled
-  // columns, band_rows pooled rows and co_block output channels.
-  GeneratorParam<bool> winograd{"winograd", false};
+  // Winograd (common/conv2d_winograd.h), with pool_kernel=2 and kernel=3: 0 = direct; 2 = F(2x2,
+  // 3x3): a tile of 2x2 conv outputs is one pool window, pooled straight out of the output
+  // transform; 1 = F(2, 3) along rows: a tile is one pool window's row, the direct path's
+  // blocks otherwise (vector_width tiles x 2 rows x co_block). The host checks what they need:
+  // unit stride and dilation, one group, at least vector_width pooled columns, band_rows (2)
+  // or rows_per_task (1) pooled rows and co_block output channels.
+  GeneratorParam<int> winograd{"winograd", 0};
   // Rows of tiles (= pooled rows) per parallel task: F1's 56-tile rows, 2 per band, make whole
   // vectors of 16 tiles.
   GeneratorParam<int> band_rows{"band_rows", 2};
@@ -53,8 +55,17 @@ class Conv2dReluMaxPool2d : public Generator<Conv2dReluMaxPool2d> {
                   cout / groups, stride_w, stride_h, pad_w, pad_h, dilation_w, dilation_h, groups};
     define_conv(conv, r, in, x, y, co, n);
 
-    if (winograd) {
-      if (pool_kernel != 2 || kernel != 3) throw std::invalid_argument("winograd=true needs kernel=3 pool_kernel=2");
+    if (winograd && (pool_kernel != 2 || kernel != 3)) throw std::invalid_argument("winograd needs kernel=3 pool_kernel=2");
+    if (winograd == 1) {
+      rows.define(padded, weight, weight.dim(2).extent(), pad_w, pad_h);
+      Expr m;
+      for (int dy = 0; dy < 2; ++dy)
+        for (int dx = 0; dx < 2; ++dx) {
+          const Expr v = rows.output(dx, x, 2 * y + dy, co, n);
+          m = m.defined() ? nan_max(m, v) : v;
+        }
+      output(x, y, co, n) = relu_keep_nan(m + bias(co));  // + bias commutes with max
+    } else if (winograd == 2) {
       // Tile (x, y) = pooled output (x, y): tiles cover the conv output's first 2*floor(W/2)
       // columns and rows, exactly the pool windows.
       wino.define(padded, weight, weight.dim(2).extent(), pad_w, pad_h, (input.dim(0).extent() + 2 * pad_w - 2) / 2,
@@ -97,7 +108,23 @@ class Conv2dReluMaxPool2d : public Generator<Conv2dReluMaxPool2d> {
 
   void schedule() {
     if (auto_schedule) return;
-    if (winograd) {
+    if (winograd == 1) {
+      // The direct path's blocks (below), but the channel blocks innermost: the block's
+      // transformed input (vector_width tiles x 4 x 4 rows x Cin) stays in L1 across them.
+      Var xo("xo"), xi("xi"), yt("yt"), yi("yi"), coo("coo"), coi("coi"), t("t");
+      output.split(y, yt, yi, rows_per_task, TailStrategy::ShiftInwards)
+          .split(co, coo, coi, co_block, TailStrategy::ShiftInwards)
+          .split(x, xo, xi, vector_width, TailStrategy::ShiftInwards)
+          .reorder(xi, coi, coo, xo, yi, yt, n)
+          .vectorize(xi)
+          .unroll(coi)
+          .fuse(yt, n, t)
+          .parallel(t);
+      rows.schedule(LoopLevel(output, t), LoopLevel(output, coo), vector_width);
+      schedule_zero_padded(padded, pad_cols, pad_tail, LoopLevel(output, t), conv_vector);
+      return;
+    }
+    if (winograd == 2) {
       // Per task (band_rows pooled rows of one image): padded input rows, V and M, then per
       // channel and pooled row the output transform and pool over vectors of vector_width tiles.
       Var xo("xo"), xi("xi"), yb("yb"), yi("yi"), t("t");
@@ -176,6 +203,7 @@ class Conv2dReluMaxPool2d : public Generator<Conv2dReluMaxPool2d> {
   RDom pad_cols, pad_tail;
   RDom r, p;
   WinogradF23 wino;
+  WinogradF23Rows rows;
 };
 
 }  // namespace poolkit_gen

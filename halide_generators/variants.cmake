@@ -55,7 +55,7 @@ poolkit_halide_variant(ID global_lp_pool__generic__v16 GENERATOR global_pool PAR
 # 16 tiles x co_block=16 output channels (16 accumulators); band_rows=4 rows of tiles per task:
 # C1's rows of 28 tiles make whole vectors in bands of 4 (112 tiles).
 poolkit_halide_variant(ID conv2d__k3__winograd_v16_co16_b4 GENERATOR conv2d
-  PARAMS kernel=3 winograd=true vector_width=16 co_block=16 band_rows=4)
+  PARAMS kernel=3 winograd=2 vector_width=16 co_block=16 band_rows=4)
 poolkit_halide_variant(ID conv2d__k3__v16_co8_r2 GENERATOR conv2d
   PARAMS kernel=3 vector_width=16 co_block=8 row_block=2)
 poolkit_halide_variant(ID conv2d__generic__v16_co8_r2 GENERATOR conv2d
@@ -63,7 +63,7 @@ poolkit_halide_variant(ID conv2d__generic__v16_co8_r2 GENERATOR conv2d
 poolkit_halide_variant(ID conv2d__k3__adams2019 GENERATOR conv2d AUTOSCHEDULER Halide::Adams2019
   PARAMS kernel=3)
 poolkit_halide_variant(ID conv2d_relu__k3__winograd_v16_co16_b4 GENERATOR conv2d
-  PARAMS relu=true kernel=3 winograd=true vector_width=16 co_block=16 band_rows=4)
+  PARAMS relu=true kernel=3 winograd=2 vector_width=16 co_block=16 band_rows=4)
 poolkit_halide_variant(ID conv2d_relu__k3__v16_co8_r2 GENERATOR conv2d
   PARAMS relu=true kernel=3 vector_width=16 co_block=8 row_block=2)
 poolkit_halide_variant(ID conv2d_relu__generic__v16_co8_r2 GENERATOR conv2d
@@ -74,10 +74,15 @@ poolkit_halide_variant(ID conv2d_relu__generic__v16_co8_r2 GENERATOR conv2d
 # 2*vector_width columns x 2 rows x co_block channels (16 zmm accumulators either way).
 # v16_co4 first: F2 (pooled 112 wide, both fit) 0.356 vs 0.40 ms for v8_co8; v8_co8 for F1's
 # 56 pooled columns: 3.58 ms vs 4.05 for v16_co4 (1 thread, harness medians, 2026-11-22).
-# Winograd: each tile of 2x2 conv outputs is one pool window; default from 32 input channels, as
-# conv2d's (F1 2.4 vs 3.6 ms; bands of 2 rows of F1's 56 tiles = 112, whole vectors).
+# Winograd F(2x2, 3x3): each tile of 2x2 conv outputs is one pool window; the default from 16
+# input channels (F1 2.4 vs 3.6 ms; 16: 0.40 vs 0.47; see conv_family.cpp). Bands of 2 rows of
+# F1's 56 tiles = 112 tiles, whole vectors of 16.
 poolkit_halide_variant(ID conv2d_relu_max_pool2d__k3p2__winograd_v16_co16_b2 GENERATOR conv2d_relu_max_pool2d
-  PARAMS kernel=3 pool_kernel=2 winograd=true vector_width=16 co_block=16 band_rows=2)
+  PARAMS kernel=3 pool_kernel=2 winograd=2 vector_width=16 co_block=16 band_rows=2)
+# Winograd F(2, 3) along rows, direct down columns: the default below 16 input channels (F2's 3:
+# 0.30 vs 0.35 ms direct; 8: 0.75 vs 0.93; 1: equal). Blocks of 16 tiles x 4 x 2 rows x co_block=2.
+poolkit_halide_variant(ID conv2d_relu_max_pool2d__k3p2__winograd_rows_v16_co2 GENERATOR conv2d_relu_max_pool2d
+  PARAMS kernel=3 pool_kernel=2 winograd=1 vector_width=16 co_block=2 rows_per_task=4)
 poolkit_halide_variant(ID conv2d_relu_max_pool2d__k3p2__v16_co4 GENERATOR conv2d_relu_max_pool2d
   PARAMS kernel=3 pool_kernel=2 vector_width=16 co_block=4 rows_per_task=4)
 poolkit_halide_variant(ID conv2d_relu_max_pool2d__k3p2__v8_co8 GENERATOR conv2d_relu_max_pool2d

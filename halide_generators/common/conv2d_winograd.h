@@ -2,7 +2,7 @@
 // Networks", 2016) for 3x3 kernels, unit stride and dilation, one group: each 2x2 tile of outputs
 // costs 16 multiply-adds per (input, output) channel pair instead of 36 — the way past a direct
 // convolution's FLOP ceiling (DESIGN.md). Shared by conv2d_generator.cpp and
-// conv2d_relu_max_pool2d_generator.cpp (winograd=true).
+// conv2d_relu_max_pool2d_generator.cpp (winograd=2; winograd=1 is WinogradF23Rows below).
 //
 //   U = G g G^T    per (ci, co): the 3x3 filter as 4x4 (computed per call: weights are inputs)
 //   V = B^T d B    per (tile, ci): the tile's 4x4 input window
@@ -164,6 +164,49 @@ class WinogradF23 {
   RDom cols_, tail_, rc_;
   Expr tw_, th_;
   int br_ = 1;
+};
+
+// Winograd F(2, 3) along rows only, direct down the columns: each pair of adjacent outputs in a
+// row costs 4 multiply-adds per (ky, ci, co) instead of 6 (1.5x fewer; the 2-D form saves 2.25x
+// but its 16 small GEMMs over the input channels are load-bound when those are few: F2's 3).
+// Tile tx = outputs (2 tx, y) and (2 tx + 1, y) of every row y. The register block keeps conv2d's
+// shape: vectors of 16 tiles x the 4 components x 2 rows x co_block channels.
+//   Ur(k, ky, ci, co) = G's row k over kx, Vr(tx, k, r, ci) = B^T's row k over the tile's 4
+//   input columns of input row r, Mr(tx, k, y, co) = Σ_{ky,ci} Ur · Vr(row y - pad_h + ky),
+//   outputs: Mr0 + Mr1 + Mr2 and Mr1 - Mr2 - Mr3.
+// Non-finite inputs: as the 2-D form (the host runs a direct variant instead).
+class WinogradF23Rows {
+ public:
+  void define(const Func& padded, const Func& weight, const Expr& cin, const Expr& pad_w, const Expr& pad_h) {
+    const auto g = [&](int i) { return weight(i, ky, ci, co); };
+    Ur(k, ky, ci, co) = mux(k, {g(0), (g(0) + g(1) + g(2)) * 0.5f, (g(0) - g(1) + g(2)) * 0.5f, g(2)});
+    const auto d = [&](int i) { return padded(2 * tx - pad_w + i, r, ci, n); };
+    Vr(tx, k, r, ci, n) = mux(k, {d(0) - d(2), d(1) + d(2), d(2) - d(1), d(1) - d(3)});
+    rr_ = RDom(0, 3, 0, cin, "rows_r");
+    Mr(tx, k, y, co, n) = 0.0f;
+    Mr(tx, k, y, co, n) += Ur(k, rr_.x, rr_.y, co) * Vr(tx, k, y - pad_h + rr_.x, rr_.y, n);
+  }
+
+  // Conv output (2 tx + dx, y) for channel co of image n, bias not added.
+  Expr output(int dx, const Expr& tx_, const Expr& y_, const Expr& co_, const Expr& n_) const {
+    const auto m = [&](int i) { return Mr(tx_, i, y_, co_, n_); };
+    return dx == 0 ? m(0) + m(1) + m(2) : m(1) - m(2) - m(3);
+  }
+
+  // |task|: where the transformed input rows live (one parallel task); |block|: the consumer's
+  // loop over vectors of tiles x co_block channels x rows, where Mr's accumulators live.
+  void schedule(const LoopLevel& task, const LoopLevel& block, int vector) {
+    Ur.compute_root();
+    Vr.compute_at(task).vectorize(tx, vector).unroll(k);
+    Mr.compute_at(block).vectorize(tx, vector).unroll(k).unroll(y).unroll(co);
+    Mr.update().reorder(tx, k, y, co, rr_.x, rr_.y).vectorize(tx, vector).unroll(k).unroll(y).unroll(co).unroll(rr_.x);
+  }
+
+  Func Ur{"rows_u"}, Vr{"rows_v"}, Mr{"rows_m"};
+
+ private:
+  Var tx{"tx"}, k{"k"}, ky{"ky"}, r{"r"}, y{"y"}, ci{"ci"}, co{"co"}, n{"n"};
+  RDom rr_;
 };
 
 }  // namespace poolkit_gen

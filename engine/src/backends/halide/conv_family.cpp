@@ -38,29 +38,36 @@ bool kernel_fits(const Variant& v, const Step& s, const Graph& g) {
   return param_fits(v, "kernel", c.kh) && param_fits(v, "kernel", c.kw);
 }
 
-// Winograd variants (winograd=true, halide_generators/common/conv2d_winograd.h) compute 3x3
+// Winograd variants (winograd=1 or 2, halide_generators/common/conv2d_winograd.h) compute 3x3
 // convolutions with unit stride and dilation and one group, on outputs holding at least one of
-// their blocks: vector_width tiles of 2x2 outputs per row, band_rows rows of tiles, co_block
-// channels. |tiles| is the grid of tiles: conv2d's output halved (its extents must be even), or
-// the fused block's pooled output.
+// their blocks: vector_width tiles per row, band_rows (2-D) or rows_per_task (1-D, rows) rows of
+// tiles, co_block channels. |tiles| is the grid of tiles: conv2d's output halved (its extents
+// must be even), or the fused block's pooled output.
 bool winograd_fits(const Variant& v, const Step& s, const Graph& g, const Shape& tiles, bool needs_even_conv) {
   const ConvGeometry c = geometry(s, g);
   if (c.kh != 3 || c.kw != 3 || c.sh != 1 || c.sw != 1 || c.dh != 1 || c.dw != 1 || c.groups != 1) return false;
   const Shape& conv_out = g.value(s.first().outputs[0]).shape;
   const int r = conv_out.rank();
   if (needs_even_conv && (conv_out[r - 1] % 2 != 0 || conv_out[r - 2] % 2 != 0)) return false;
-  return tiles[r - 1] >= v.int_param("vector_width") && tiles[r - 2] >= v.int_param("band_rows") &&
-         conv_out[r - 3] >= v.int_param("co_block");
+  const int rows = v.int_param(v.int_param("winograd") == 1 ? "rows_per_task" : "band_rows");
+  return tiles[r - 1] >= v.int_param("vector_width") && tiles[r - 2] >= rows && conv_out[r - 3] >= v.int_param("co_block");
 }
 
-// Winograd's transforms cost the same per input channel whatever the reduction's length: worth
-// it from 32 input channels (C1's 64: 0.61 vs 0.98 ms for direct; 16: equal; F2's 3: 0.64 vs
-// 0.37 ms, 1 thread, 2026-11-22). Fewer channels run a direct variant unless asked for.
-constexpr int64_t kWinogradMinInputChannels = 32;
-constexpr double kWinogradCost = 0.62;  // its time relative to direct on C1
-bool winograd_worth_it(const Step& s, const Graph& g) {
+// Which form of the convolution the planner prefers, by input channels (Winograd's transforms
+// cost the same per channel whatever the reduction's length). 1 thread, 2026-11-22, medians:
+// conv2d, 2-D Winograd against direct: 64 channels (C1) 0.61 vs 0.98 ms, 16: equal, 3: 0.64 vs
+// 0.37 — from 32. Fused with a 2x2 pool, 2-D / 1-D (rows) / best direct: 64 (F1) 2.4 / - / 3.6,
+// 32: 1.38 / - / 2.02, 16: 0.40 / 0.48 / 0.47, 8: - / 0.75 / 0.93, 3 (F2): - / 0.30 / 0.35,
+// 1: - / 0.134 / 0.133 — 2-D from 16, rows below. The costs are those time ratios.
+int64_t input_channels(const Step& s, const Graph& g) {
   const Shape& x = g.value(s.first().inputs[0]).shape;
-  return x[x.rank() - 3] >= kWinogradMinInputChannels;
+  return x[x.rank() - 3];
+}
+double conv_winograd_cost(const Step& s, const Graph& g) { return input_channels(s, g) >= 32 ? 0.62 : -1.0; }
+double fused_winograd_cost(int form, const Step& s, const Graph& g) {
+  const bool many = input_channels(s, g) >= 16;
+  if (form == 2) return many ? 0.6 : -1.0;
+  return many ? -1.0 : 0.85;
 }
 
 // conv2d alone, and conv2d -> relu (the planner only forms the latter when relu is conv's sole reader).
@@ -81,7 +88,7 @@ bool applies_conv(const Variant& v, const Step& s, const Graph& g) {
 // The planner's pick (Family::default_cost): Winograd where worth it, else table order.
 double conv_default_cost(const Variant& v, const Step& s, const Graph& g) {
   if (!v.int_param("winograd")) return 1.0;
-  return winograd_worth_it(s, g) ? kWinogradCost : -1.0;
+  return conv_winograd_cost(s, g);
 }
 
 // conv2d -> relu -> max_pool2d: the generator pools the conv output without padding, dilation or
@@ -109,24 +116,28 @@ bool applies_fused(const Variant& v, const Step& s, const Graph& g) {
 // The planner's pick among fused variants (Family::default_cost). Only a variant with the pool
 // window baked in (kernel = stride: every conv value is computed once and pooled in registers)
 // on its register-blocked path (the generator's `fits`: unit conv stride and dilation, one
-// group, at least one block of output) is a default: there it did the conv's FMAs with no conv
-// output written or read back — F2 0.36 ms vs 0.58 ms for conv2d_relu + max_pool2d, F1 3.6 vs
-// 3.8 ms (1 thread, 2026-11-22). A run-time window recomputes conv values under overlapping
-// windows and runs one channel at a time off that path, so it only runs on request. Among the
-// defaults, the least recomputation wins: ShiftInwards blocks overlap where the pooled width,
-// height or channel count is not a multiple of the block (F1's 56 pooled columns: v8 blocks fit,
-// v16 blocks recompute 8 of every 64).
+// group, at least one block of output) is a default: there the direct form did the conv's FMAs
+// with no conv output written or read back — F2 0.36 ms vs 0.58 ms for conv2d_relu + max_pool2d,
+// F1 3.6 vs 3.8 ms (1 thread, 2026-11-22). A run-time window recomputes conv values under
+// overlapping windows and runs one channel at a time off that path, so it only runs on request.
+// Cost = the form's measured time ratio (fused_winograd_cost; direct 1) times the recomputation
+// of ShiftInwards blocks that overlap where the pooled width, height or channel count is not a
+// multiple of the block (F1's 56 pooled columns: v8 blocks fit, v16 blocks recompute 8 of 64).
 double fused_default_cost(const Variant& v, const Step& s, const Graph& g) {
-  if (v.int_param("winograd")) return winograd_worth_it(s, g) ? kWinogradCost : -1.0;
   const ConvGeometry c = geometry(s, g);
   if (v.int_param("pool_kernel") == 0 || c.groups != 1 || c.sh != 1 || c.sw != 1 || c.dh != 1 || c.dw != 1) return -1;
   const Shape& pooled = g.value(s.last().outputs[0]).shape;
   const int r = pooled.rank();
   const int64_t w = pooled[r - 1], h = pooled[r - 2], ch = pooled[r - 3];
-  const int64_t vw = v.int_param("vector_width"), rows = v.int_param("rows_per_task"), cb = v.int_param("co_block");
+  const int form = v.int_param("winograd");
+  const int64_t vw = v.int_param("vector_width"), cb = v.int_param("co_block");
+  const int64_t rows = v.int_param(form == 2 ? "band_rows" : "rows_per_task");
   if (w < vw || h < rows || ch < cb) return -1;
   const auto rounded_up = [](int64_t n, int64_t b) { return static_cast<double>((n + b - 1) / b * b) / static_cast<double>(n); };
-  return rounded_up(w, vw) * rounded_up(h, rows) * rounded_up(ch, cb);
+  const double recomputed = rounded_up(w, vw) * rounded_up(h, rows) * rounded_up(ch, cb);
+  if (form == 0) return recomputed;
+  const double cost = fused_winograd_cost(form, s, g);
+  return cost < 0 ? cost : cost * recomputed;
 }
 
 struct ConvBuffers {

@@ -20,7 +20,7 @@ namespace {
 // AVX-512 (64) with room for the header, which holds the block's size class.
 constexpr size_t kAlign = 128;
 constexpr size_t kTailSlack = 64;
-constexpr size_t kSmallest = size_t{64} << 10;     // below: plain malloc (no page faults there)
+constexpr size_t kSmallest = size_t{4} << 10;      // below: plain malloc
 constexpr size_t kCacheLimit = size_t{256} << 20;  // bytes kept for reuse, at most
 
 struct Cache {
