@@ -198,7 +198,9 @@ class WinogradF23Rows {
   // loop over vectors of tiles x co_block channels x rows, where Mr's accumulators live.
   void schedule(const LoopLevel& task, const LoopLevel& block, int vector) {
     Ur.compute_root();
-    Vr.compute_at(task).vectorize(tx, vector).unroll(k);
+    Var txo("txo"), txi("txi");
+    // All 4 components of a vector of tiles in one loop body: they share the 4 strided loads.
+    Vr.compute_at(task).split(tx, txo, txi, vector).reorder(txi, k, txo).vectorize(txi).unroll(k);
     Mr.compute_at(block).vectorize(tx, vector).unroll(k).unroll(y).unroll(co);
     Mr.update().reorder(tx, k, y, co, rr_.x, rr_.y).vectorize(tx, vector).unroll(k).unroll(y).unroll(co).unroll(rr_.x);
   }
