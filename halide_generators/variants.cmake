@@ -88,7 +88,8 @@ poolkit_halide_variant(ID conv2d_relu__generic__v16_co8_r2 GENERATOR conv2d
 poolkit_halide_variant(ID conv2d_relu_max_pool2d__k3p2__winograd_v16_co16_b2 GENERATOR conv2d_relu_max_pool2d
   PARAMS kernel=3 pool_kernel=2 winograd=2 vector_width=16 co_block=16 band_rows=2)
 # Winograd F(2, 3) along rows, direct down columns: the default below 16 input channels (F2's 3:
-# 0.30 vs 0.35 ms direct, 0.29 once the input transform shared its loads; 8: 0.75 vs 0.93; 1: equal). Blocks of 16 tiles x 4 x 2 rows x co_block=2.
+# 0.30 vs 0.35 ms direct, 0.29 once the input transform shared its loads; 8: 0.75 vs 0.93;
+# 1: equal). Blocks of 16 tiles x 4 components x 2 rows x co_block=2 (16 accumulators).
 poolkit_halide_variant(ID conv2d_relu_max_pool2d__k3p2__winograd_rows_v16_co2 GENERATOR conv2d_relu_max_pool2d
   PARAMS kernel=3 pool_kernel=2 winograd=1 vector_width=16 co_block=2 rows_per_task=4)
 poolkit_halide_variant(ID conv2d_relu_max_pool2d__k3p2__v16_co4 GENERATOR conv2d_relu_max_pool2d
