@@ -1,15 +1,21 @@
 // The embind module under node: every golden case (tests/golden/data/manifest.json, PyTorch's
 // numbers) on `reference` and on `cpu` (Halide wasm simd128 kernels), with DESIGN.md's tolerance
-// rule, plus the classic 2x2 window and the error path.
-//   node web/tests/node_golden.mjs build-wasm/web/poolkit_node.js tests/golden/data
+// rule, plus the classic 2x2 window and the error path. THREADS (default 1) is the `cpu` backend's
+// thread count: the wasm-threads module is checked at 2 (Halide's parallel loops on pthreads).
+//   node web/tests/node_golden.mjs build-wasm/bin/poolkit_node.js tests/golden/data [THREADS]
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import assert from 'node:assert/strict';
 
-const [modulePath, dataDir] = process.argv.slice(2);
+const [modulePath, dataDir, threadsArg = '1'] = process.argv.slice(2);
+const threads = Number(threadsArg);
+if (!Number.isInteger(threads) || threads < 1) throw new Error(`THREADS must be a positive integer, not '${threadsArg}'`);
 const require = createRequire(import.meta.url);
-const pk = await require(path.resolve(modulePath))();
+// The factory returns the module's `ready` promise (asynchronous compilation: the threaded build)
+// or the module itself, whose `ready` resolves once the runtime is up (synchronous compilation).
+const made = require(path.resolve(modulePath))();
+const pk = await (made.ready ?? made);
 
 // Minimal .npy reader: little-endian f4 / f8 / i8, C order (what make_golden.py writes).
 function readNpy(file) {
@@ -59,7 +65,7 @@ for (const c of manifest.cases) {
   for (const b of backends) {
     let result;
     try {
-      result = pk.runGraph(graph, inputs, b, 1);
+      result = pk.runGraph(graph, inputs, b, threads);
     } catch (e) {
       // A backend without a kernel for some node says so (Error{unsupported}); the oracle must not.
       if (b !== 'reference' && /not supported|unsupported|no kernel|does not implement/i.test(e.message)) {
@@ -98,6 +104,8 @@ assert.throws(() => pk.runGraph(JSON.stringify({ inputs: { x: { shape: [1, 1, 2,
   (e) => e instanceof Error && /no_such_backend/.test(e.message));
 assert.ok(pk.ops().some((o) => o.name === 'fractional_max_pool2d'));
 
-console.log(`node_golden: ${manifest.cases.length} golden cases; ` +
+console.log(`node_golden: ${manifest.cases.length} golden cases at ${threads} thread(s); ` +
   Object.entries(counts).map(([b, n]) => `${b}: ${n.ran} ran, ${n.unsupported} unsupported`).join('; ') + '; 2x2 window and error path OK');
 if (backends.includes('cpu') && counts.cpu.ran === 0) throw new Error('cpu backend ran no golden case');
+// A threaded module's pthread workers keep node's event loop alive: leave explicitly.
+process.exit(0);
