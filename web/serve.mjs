@@ -1,21 +1,25 @@
-// A tiny static server for the built site, on 127.0.0.1 only, with the cross-origin isolation
-// headers (COOP/COEP) that wasm threads need; `python3 -m http.server` cannot send them.
-//   node web/serve.mjs [build-wasm/web] [port]   (port 0: any free port; prints the URL)
-// Also imported by the browser test (serve()).
+// A tiny static server for the built site, on 127.0.0.1 only. By default it sends the
+// cross-origin isolation headers (COOP/COEP) that wasm threads need (SharedArrayBuffer exists only
+// in an isolated page; `python3 -m http.server` cannot send them), so the page loads the
+// wasm-threads module; `isolated: false` serves the same files without them (the page then falls
+// back to the single-threaded module; tested).
+//   node web/serve.mjs [build-wasm/web] [port] [--not-isolated]   (port 0: any free port; prints the URL)
+// Also imported by the browser tests and the wasm benchmark (serve()).
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
-  '.wasm': 'application/wasm', '.png': 'image/png', '.css': 'text/css', '.json': 'application/json',
-  '.md': 'text/markdown; charset=utf-8' };
+  '.wasm': 'application/wasm', '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp', '.svg': 'image/svg+xml', '.ico': 'image/x-icon', '.css': 'text/css',
+  '.json': 'application/json', '.md': 'text/markdown; charset=utf-8', '.txt': 'text/plain; charset=utf-8' };
 
-export function serve(root, port = 0) {
+export function serve(root, port = 0, { isolated = true } = {}) {
   root = path.resolve(root);
+  const headers = { 'Cache-Control': 'no-store' };
+  if (isolated) Object.assign(headers, { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' });
   const server = createServer(async (req, res) => {
-    const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp',
-      'Cache-Control': 'no-store' };
     let file;
     try {
       const rel = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);
@@ -42,14 +46,17 @@ export function serve(root, port = 0) {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  const root = process.argv[2] ?? 'build-wasm/web';
-  const port = Number(process.argv[3] ?? 0);
+  const args = process.argv.slice(2);
+  const isolated = !args.includes('--not-isolated');
+  const [root = 'build-wasm/web', portArg = '0'] = args.filter((a) => a !== '--not-isolated');
+  const port = Number(portArg);
   let server;
   try {
-    server = await serve(root, port);
+    server = await serve(root, port, { isolated });
   } catch (e) {
     if (e.code !== 'EADDRINUSE') throw e;
-    server = await serve(root, 0);  // the port is taken (another demo server?): any free one
+    server = await serve(root, 0, { isolated });  // the port is taken (another demo server?): any free one
   }
-  console.log(`poolkit: serving ${path.resolve(root)} at http://127.0.0.1:${server.address().port}/`);
+  console.log(`poolkit: serving ${path.resolve(root)} at http://127.0.0.1:${server.address().port}/` +
+    (isolated ? '' : ' (not cross-origin isolated: single-threaded wasm)'));
 }
