@@ -7,6 +7,10 @@
 //         totalMs: number, nodeMs: [{node, ms}], kernels: [{node, variant}]}
 //   ops() -> [{name, inputs: string[], params: [{name, type, default}], summary, backends: string[]}]
 //   backends() -> string[]
+//   new PreparedRun(graphJson, inputs, backend, threads)   (benchmarks: web/bench/)
+//     .run() -> ms of one Session::run on the inputs already in wasm memory (no copies, no
+//               graph parsing: what a kernel costs); .outputs() -> the last run's outputs as
+//               runGraph's; .kernels() -> [{node, variant}]; .delete() frees it (embind).
 //
 // Errors: every engine failure is rethrown as a JS Error whose message is the CLI's one line
 // (what follows "poolkit: error: ").
@@ -33,7 +37,7 @@ using emscripten::val;
 
 // Runs |body|; turns any C++ exception into a JS Error with the engine's one-line message.
 template <class F>
-val guarded(F&& body) {
+auto guarded(F&& body) -> decltype(body()) {
   std::string message;
   try {
     return body();
@@ -120,27 +124,50 @@ val tensor_to_js(const std::string& name, const poolkit::Tensor& t) {
   return out;
 }
 
+poolkit::NamedTensors inputs_from_js(const val& inputs) {
+  poolkit::NamedTensors named;
+  const val keys = val::global("Object").call<val>("keys", inputs);
+  const int n = keys["length"].as<int>();
+  for (int i = 0; i < n; ++i) {
+    const std::string name = keys[i].as<std::string>();
+    named.emplace(name, tensor_from_js(inputs[name], name));
+  }
+  return named;
+}
+
+poolkit::Session make_session(const std::string& graph_json, const std::string& backend, int threads) {
+  poolkit::SessionOptions options;
+  options.threads = threads;
+  return poolkit::Session(poolkit::Graph::from_json(graph_json, "/"), backend, std::move(options));
+}
+
+val outputs_to_js(const poolkit::NamedTensors& outputs) {
+  val outs = val::object();
+  for (const auto& [name, tensor] : outputs) outs.set(name, tensor_to_js(name, tensor));
+  return outs;
+}
+
+val kernels_to_js(const poolkit::Session& session) {
+  val kernels = val::array();
+  for (const auto& k : session.kernels()) {
+    val e = val::object();
+    e.set("node", k.node);
+    e.set("variant", k.variant);
+    kernels.call<void>("push", e);
+  }
+  return kernels;
+}
+
 val run_graph(std::string graph_json, val inputs, std::string backend, int threads) {
   return guarded([&] {
-    poolkit::Graph graph = poolkit::Graph::from_json(graph_json, "/");
-    poolkit::NamedTensors named;
-    const val keys = val::global("Object").call<val>("keys", inputs);
-    const int n = keys["length"].as<int>();
-    for (int i = 0; i < n; ++i) {
-      const std::string name = keys[i].as<std::string>();
-      named.emplace(name, tensor_from_js(inputs[name], name));
-    }
-    poolkit::SessionOptions options;
-    options.threads = threads;
-    poolkit::Session session(std::move(graph), backend, std::move(options));
+    poolkit::NamedTensors named = inputs_from_js(inputs);
+    poolkit::Session session = make_session(graph_json, backend, threads);
     const double t0 = emscripten_get_now();
     poolkit::NamedTensors outputs = session.run(named);
     const double total_ms = emscripten_get_now() - t0;
 
     val result = val::object();
-    val outs = val::object();
-    for (const auto& [name, tensor] : outputs) outs.set(name, tensor_to_js(name, tensor));
-    result.set("outputs", outs);
+    result.set("outputs", outputs_to_js(outputs));
     result.set("totalMs", total_ms);
     val node_ms = val::array();
     for (const auto& t : session.last_node_times()) {  // empty where the backend cannot measure
@@ -150,17 +177,34 @@ val run_graph(std::string graph_json, val inputs, std::string backend, int threa
       node_ms.call<void>("push", e);
     }
     result.set("nodeMs", node_ms);
-    val kernels = val::array();
-    for (const auto& k : session.kernels()) {
-      val e = val::object();
-      e.set("node", k.node);
-      e.set("variant", k.variant);
-      kernels.call<void>("push", e);
-    }
-    result.set("kernels", kernels);
+    result.set("kernels", kernels_to_js(session));
     return result;
   });
 }
+
+// A compiled graph with its inputs resident in wasm memory, run again and again (benchmarks):
+// what `poolkit bench` times natively, callable from JS next to another library's op.
+class PreparedRun {
+ public:
+  PreparedRun(std::string graph_json, val inputs, std::string backend, int threads)
+      : session_(guarded([&] { return make_session(graph_json, backend, threads); })),
+        inputs_(guarded([&] { return inputs_from_js(inputs); })) {}
+
+  double run() {
+    return guarded([&] {
+      const double t0 = emscripten_get_now();
+      outputs_ = session_.run(inputs_);
+      return emscripten_get_now() - t0;
+    });
+  }
+  val outputs() const { return guarded([&] { return outputs_to_js(outputs_); }); }
+  val kernels() const { return guarded([&] { return kernels_to_js(session_); }); }
+
+ private:
+  poolkit::Session session_;
+  poolkit::NamedTensors inputs_;
+  poolkit::NamedTensors outputs_;
+};
 
 val ops() {
   return guarded([] {
@@ -206,5 +250,10 @@ EMSCRIPTEN_BINDINGS(poolkit) {
   emscripten::function("runGraph", &run_graph);
   emscripten::function("ops", &ops);
   emscripten::function("backends", &backends);
+  emscripten::class_<PreparedRun>("PreparedRun")
+      .constructor<std::string, val, std::string, int>()
+      .function("run", &PreparedRun::run)
+      .function("outputs", &PreparedRun::outputs)
+      .function("kernels", &PreparedRun::kernels);
   emscripten::constant("version", std::string(poolkit::kVersion));
 }

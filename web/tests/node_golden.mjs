@@ -104,6 +104,24 @@ assert.throws(() => pk.runGraph(JSON.stringify({ inputs: { x: { shape: [1, 1, 2,
   (e) => e instanceof Error && /no_such_backend/.test(e.message));
 assert.ok(pk.ops().some((o) => o.name === 'fractional_max_pool2d'));
 
+// PreparedRun (the benchmarks' resident-input runner): same results, runs repeatedly, same errors.
+{
+  const g = JSON.stringify({ inputs: { x: { shape: [1, 1, 2, 2] } },
+    nodes: [{ name: 'p', op: 'avg_pool2d', inputs: ['x'], kernel_size: [2, 2] }], outputs: ['p'] });
+  for (const b of backends) {
+    const run = new pk.PreparedRun(g, x, b, threads);
+    for (let i = 0; i < 3; ++i) assert.ok(run.run() >= 0);
+    assert.equal(run.outputs().p.data[0], 6.75);
+    assert.ok(run.kernels().length === 1 && typeof run.kernels()[0].variant === 'string');
+    run.delete();
+  }
+  const wrong = new pk.PreparedRun(g, { x: { shape: [1, 1, 2, 3], data: new Float32Array(6) } }, 'cpu', 1);
+  assert.throws(() => wrong.run(), (e) => e instanceof Error && /\[1, 1, 2, 3\]/.test(e.message) && !e.message.includes('\n'));
+  wrong.delete();
+  assert.throws(() => new pk.PreparedRun(g.replace('avg_pool2d', 'no_such_op'), x, 'cpu', 1),
+    (e) => e instanceof Error && /no_such_op/.test(e.message));
+}
+
 console.log(`node_golden: ${manifest.cases.length} golden cases at ${threads} thread(s); ` +
   Object.entries(counts).map(([b, n]) => `${b}: ${n.ran} ran, ${n.unsupported} unsupported`).join('; ') + '; 2x2 window and error path OK');
 if (backends.includes('cpu') && counts.cpu.ran === 0) throw new Error('cpu backend ran no golden case');
