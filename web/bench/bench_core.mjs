@@ -12,13 +12,18 @@
 // time a transpose that a tfjs user would not have. Each library is timed on its own layout,
 // as DESIGN.md's peer numbers are ("their best layout"). Before timing, the two outputs are
 // compared (after transposing tfjs's back to NCHW) under DESIGN.md's tolerances: the two sides
-// compute the same function, padding and divisor included.
+// compute the same function, padding and divisor included. Also timed, for the record (not in
+// the ratio): tfjs on poolkit's layout, NCHW data transposed to NHWC, the op, and back.
 //
-// Method: warm-up (>= 5 calls and >= warmupMs per contender), then `samples` samples per
-// contender, interleaved (poolkit, tfjs, poolkit, ...) so that drift on this shared machine hits
-// both alike; a sample times k back-to-back calls, k chosen so that a sample lasts about
-// targetSampleMs (the browser's clock has 5 us steps when cross-origin isolated: P4 takes ~10 us).
-// Reported: median and minimum of the per-call times.
+// Method: warm-up per contender until its speed is steady — at least warmupMs, then 100 ms
+// windows until one is within 5% of the one before (at most maxWarmupMs): V8 runs wasm first
+// in its baseline compiler (Liftoff) and swaps in optimized code when a background compile of
+// a hot function finishes, which took over a second for poolkit's P1 kernel in Chromium on this
+// loaded machine (1.07 ms/call before, 0.57 after; forcing TurboFan, --no-liftoff, gave 0.57 at
+// once). Then `samples` samples per contender, interleaved (poolkit, tfjs, poolkit, ...) so that
+// drift on this shared machine hits both alike; a sample times k back-to-back calls, k chosen so
+// that a sample lasts about targetSampleMs (the browser's clock has 5 us steps when cross-origin
+// isolated: P4 takes ~10 us). Reported: median and minimum of the per-call times.
 
 export const WORKLOADS = [
   { id: 'p1_max2x2', tol: 0, tfjs: { maxPool: (tf, t) => tf.maxPool(t.x, 2, 2, 'valid') } },
@@ -100,15 +105,31 @@ function timeBatch(fn, k, now) {
   return (now() - t0) / k;
 }
 
-// contenders: [{name, fn}] -> {name: {medianMs, minMs, calls}}
-export function measure(contenders, { now, warmupMs = 200, samples = 30, targetSampleMs = 2 }) {
+// Runs |fn| for a window of about |ms|; returns the mean time per call.
+function window(fn, ms, now) {
+  const t0 = now();
+  let calls = 0, t;
+  do {
+    fn();
+    ++calls;
+    t = now() - t0;
+  } while (t < ms);
+  return t / calls;
+}
+
+// contenders: [{name, fn}] -> {name: {medianMs, minMs, calls, warmupMs}}
+export function measure(contenders, { now, warmupMs = 300, maxWarmupMs = 5000, samples = 30, targetSampleMs = 2 }) {
   for (const c of contenders) {
     const t0 = now();
-    let calls = 0;
-    while (calls < 5 || now() - t0 < warmupMs) {
-      c.fn();
-      ++calls;
+    for (let i = 0; i < 5; ++i) c.fn();
+    let before = window(c.fn, Math.max(warmupMs - (now() - t0), 1), now);
+    while (now() - t0 < maxWarmupMs) {
+      const current = window(c.fn, 100, now);
+      const steady = Math.abs(current - before) <= 0.05 * before;
+      before = current;
+      if (steady) break;
     }
+    c.warmupMs = now() - t0;
     const perCall = timeBatch(c.fn, 3, now);
     c.k = Math.max(1, Math.min(10000, Math.round(targetSampleMs / Math.max(perCall, 1e-4))));
     c.times = [];
@@ -120,7 +141,7 @@ export function measure(contenders, { now, warmupMs = 200, samples = 30, targetS
     }
   }
   return Object.fromEntries(contenders.map((c) => [c.name,
-    { medianMs: median(c.times), minMs: Math.min(...c.times), calls: c.k * samples }]));
+    { medianMs: median(c.times), minMs: Math.min(...c.times), calls: c.k * samples, warmupMs: c.warmupMs }]));
 }
 
 // One workload: poolkit (module `pk`, `threads`) vs tfjs (already set up with its own thread
@@ -135,6 +156,7 @@ export function benchWorkload({ pk, tf, workload, graphJson, threads, now, optio
   }));
   const run = new pk.PreparedRun(graphJson, inputs, 'cpu', threads);
   const tensors = {};
+  const extra = [];
   try {
     for (const [n, { shape, data }] of Object.entries(inputs)) {
       if (shape.length === 4 && n === 'x') tensors[n] = tf.tensor4d(toNhwc(data, shape), [shape[0], shape[2], shape[3], shape[1]]);
@@ -160,10 +182,22 @@ export function benchWorkload({ pk, tf, workload, graphJson, threads, now, optio
     for (const [name, op] of Object.entries(timeTfjs ? workload.tfjs : {})) {
       contenders.push({ name: `tfjs ${name}`, fn: () => op(tf, tensors).dispose() });
     }
+    // For the record, not the ratio: what tfjs costs on poolkit's layout, i.e. with NCHW data
+    // transposed to NHWC and the result back (the first tfjs spelling).
+    const [firstName, firstOp] = Object.entries(workload.tfjs)[0];
+    if (timeTfjs) {
+      const nchw = tf.tensor4d(inputs.x.data, inputs.x.shape);
+      extra.push(nchw);
+      contenders.push({ name: 'tfjs nchw', fn: () => tf.tidy(() => {
+        const y = firstOp(tf, { ...tensors, x: tf.transpose(nchw, [0, 2, 3, 1]) });
+        return tf.transpose(y, [0, 3, 1, 2]);
+      }).dispose() });
+    }
     const m = measure(contenders, { now, ...options });
     const poolkit = {
       workload: workload.id, threads,
       poolkit_ms: m.poolkit.medianMs, poolkit_min_ms: m.poolkit.minMs, poolkit_calls: m.poolkit.calls,
+      poolkit_warmup_ms: m.poolkit.warmupMs,
       poolkit_variant: run.kernels().map((k) => k.variant).join('+'),
       max_rel_diff: Math.max(...Object.values(checks).map((c) => c.worst)),
     };
@@ -176,11 +210,13 @@ export function benchWorkload({ pk, tf, workload, graphJson, threads, now, optio
     return {
       ...poolkit,
       tfjs_ms: tfjsBest.medianMs, tfjs_min_ms: tfjsBest.minMs, tfjs_calls: tfjsBest.calls, tfjs_op: best,
+      tfjs_warmup_ms: tfjsBest.warmupMs,
       tfjs_all: Object.fromEntries(Object.keys(workload.tfjs).map((k) => [k, m[`tfjs ${k}`].medianMs])),
       ratio: m.poolkit.medianMs / tfjsBest.medianMs,
+      tfjs_nchw_ms: m['tfjs nchw'].medianMs, tfjs_nchw_op: `transpose + ${firstName} + transpose`,
     };
   } finally {
     run.delete();
-    for (const t of Object.values(tensors)) t.dispose();
+    for (const t of [...Object.values(tensors), ...extra]) t.dispose();
   }
 }

@@ -5,7 +5,13 @@
 // tfjs-backend-wasm never uses threads under node). What is timed and how: bench_core.mjs.
 // Prints a side-by-side table (medians; ratio < 1: poolkit faster), or JSON lines with --json.
 //   node web/bench/bench_wasm.mjs [--json] [--quick] [--only p1,c1] [--env node,chromium]
-//                                 [--threads 1,2] [--samples N]
+//                                 [--threads 1,2] [--samples N] [--tiering]
+// Chromium runs with --js-flags=--no-liftoff: V8 first runs wasm from its baseline compiler and
+// swaps in optimized code when a background compile of a hot function finishes, which on this
+// loaded 2-vCPU machine took anywhere from under a second to several (poolkit's P1 kernel: 1.07
+// ms/call before, 0.57 after), so default-flag timings say more about when that compile ran
+// than about either library. Without Liftoff both are compiled optimized up front, as they are
+// in steady state. --tiering keeps V8's default (baseline first, then optimized).
 // Run through scripts/bench_wasm.sh (builds everything and installs tfjs from the lockfile first).
 import { createRequire } from 'node:module';
 import { cp, mkdir, readFile, rm } from 'node:fs/promises';
@@ -24,7 +30,7 @@ function usage(message) {
   process.exit(2);
 }
 
-const opts = { json: false, quick: false, only: null, envs: ['node', 'chromium'], threads: [1, 2], samples: 30 };
+const opts = { json: false, quick: false, only: null, envs: ['node', 'chromium'], threads: [1, 2], samples: 30, tiering: false };
 for (let i = 2; i < process.argv.length; ++i) {
   const a = process.argv[i];
   const value = () => process.argv[++i] ?? usage(`${a} needs a value`);
@@ -34,6 +40,7 @@ for (let i = 2; i < process.argv.length; ++i) {
   else if (a === '--env') opts.envs = value().split(',').filter(Boolean);
   else if (a === '--threads') opts.threads = value().split(',').map(Number);
   else if (a === '--samples') opts.samples = Number(value());
+  else if (a === '--tiering') opts.tiering = true;
   else usage(`unknown argument '${a}'`);
 }
 for (const e of opts.envs) if (!['node', 'chromium'].includes(e)) usage(`--env: unknown environment '${e}' (node, chromium)`);
@@ -41,7 +48,7 @@ for (const t of opts.threads) if (![1, 2].includes(t)) usage(`--threads: ${t} (1
 if (!(Number.isInteger(opts.samples) && opts.samples >= 3)) usage('--samples must be an integer >= 3');
 const workloads = WORKLOADS.filter((w) => !opts.only || opts.only.some((p) => w.id.startsWith(p)));
 if (!workloads.length) usage(`--only ${opts.only} matches no workload (${WORKLOADS.map((w) => w.id).join(', ')})`);
-const measureOptions = opts.quick ? { samples: 5, warmupMs: 20, targetSampleMs: 1 } : { samples: opts.samples };
+const measureOptions = opts.quick ? { samples: 5, warmupMs: 20, maxWarmupMs: 200, targetSampleMs: 1 } : { samples: opts.samples };
 
 const graphs = {};
 for (const w of workloads) graphs[w.id] = await readFile(path.join(root, 'native', 'bench', `${w.id}.json`), 'utf8');
@@ -99,10 +106,10 @@ async function runChromium() {
     'tfjs-backend-wasm-threaded-simd.wasm']) await cp(path.join(tfWasm, 'dist', f), path.join(site, 'tfjs', f));
 
   const server = await serve(site, 0, { isolated: true });
-  const browser = await launchChromium();
+  const browser = await launchChromium({ extraArgs: opts.tiering ? [] : ['--js-flags=--no-liftoff'] });
   const problems = [];
   const rows = [];
-  const info = { chromium: browser.context.browser()?.version() ?? 'unknown' };
+  const info = { chromium: `${browser.context.browser()?.version() ?? 'unknown'}${opts.tiering ? '' : ' (--js-flags=--no-liftoff)'}` };
   try {
     for (const threads of opts.threads) {
       const page = await watchedPage(browser.context, problems);
@@ -141,12 +148,15 @@ if (opts.json) {
   console.log(`${meta.cpus} x ${meta.cpu}; node ${meta.node ?? process.version}; chromium ${meta.chromium ?? '—'}; load average ${meta.loadavg}`);
   console.log(`median ms per call (${opts.quick ? 'quick: 5' : measureOptions.samples} interleaved samples each); poolkit NCHW, tfjs NHWC (its native layout);` +
     ' ratio = poolkit ÷ tfjs (< 1: poolkit faster)\n');
-  console.log('| env | workload | threads | poolkit ms | tfjs-wasm ms | ratio | poolkit kernel | tfjs op |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('| env | workload | threads | poolkit ms | tfjs-wasm ms | ratio | tfjs on NCHW ms | poolkit kernel | tfjs op |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(`| ${r.env} | ${r.workload} | ${r.threads} | ${fmt(r.poolkit_ms)} | ${fmt(r.tfjs_ms)} | ` +
-      `${r.ratio == null ? '— (tfjs: no threads in node)' : r.ratio.toFixed(2) + '×'} | ${r.poolkit_variant} | ${r.tfjs_op ?? '—'} |`);
+      `${r.ratio == null ? '— (tfjs: no threads in node)' : r.ratio.toFixed(2) + '×'} | ${fmt(r.tfjs_nchw_ms)} | ` +
+      `${r.poolkit_variant} | ${r.tfjs_op ?? '—'} |`);
   }
+  console.log('\ntfjs on NCHW: the same op with NCHW data transposed to NHWC and the result back (poolkit\'s ' +
+    'layout; not in the ratio).');
 }
 // The threaded modules' workers (poolkit's pthreads) keep node alive: leave explicitly.
 process.exit(0);

@@ -6,13 +6,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
-export async function launchChromium({ viewport = { width: 1100, height: 700 } } = {}) {
+export async function launchChromium({ viewport = { width: 1100, height: 700 }, extraArgs = [] } = {}) {
   const profile = await mkdtemp(path.join(tmpdir(), 'poolkit-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', ...extraArgs],
     viewport,
   });
   return {
