@@ -22,8 +22,10 @@
 // loaded machine (1.07 ms/call before, 0.57 after; forcing TurboFan, --no-liftoff, gave 0.57 at
 // once). Then `samples` samples per contender, interleaved (poolkit, tfjs, poolkit, ...) so that
 // drift on this shared machine hits both alike; a sample times k back-to-back calls, k chosen so
-// that a sample lasts about targetSampleMs (the browser's clock has 5 us steps when cross-origin
-// isolated: P4 takes ~10 us). Reported: median and minimum of the per-call times.
+// that a sample lasts about targetSampleMs: 20 ms, so that the first call of a sample, which
+// finds the caches full of the other library's tensors (P1: 16 MB each), is a small part of it
+// (with 2 ms samples poolkit's P1 doubled, 0.33 -> 0.65 ms, tfjs's grew 20%), and far above the
+// browser clock's 5 us steps (P4 takes ~10 us). Reported: median and minimum per-call times.
 
 export const WORKLOADS = [
   { id: 'p1_max2x2', tol: 0, tfjs: { maxPool: (tf, t) => tf.maxPool(t.x, 2, 2, 'valid') } },
@@ -118,7 +120,7 @@ function window(fn, ms, now) {
 }
 
 // contenders: [{name, fn}] -> {name: {medianMs, minMs, calls, warmupMs}}
-export function measure(contenders, { now, warmupMs = 300, maxWarmupMs = 5000, samples = 30, targetSampleMs = 2 }) {
+export function measure(contenders, { now, warmupMs = 300, maxWarmupMs = 5000, samples = 15, targetSampleMs = 20 }) {
   for (const c of contenders) {
     const t0 = now();
     for (let i = 0; i < 5; ++i) c.fn();

@@ -30,7 +30,7 @@ function usage(message) {
   process.exit(2);
 }
 
-const opts = { json: false, quick: false, only: null, envs: ['node', 'chromium'], threads: [1, 2], samples: 30, tiering: false };
+const opts = { json: false, quick: false, only: null, envs: ['node', 'chromium'], threads: [1, 2], samples: 15, tiering: false };
 for (let i = 2; i < process.argv.length; ++i) {
   const a = process.argv[i];
   const value = () => process.argv[++i] ?? usage(`${a} needs a value`);
