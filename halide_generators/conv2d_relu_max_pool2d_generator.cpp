@@ -62,7 +62,7 @@ class Conv2dReluMaxPool2d : public Generator<Conv2dReluMaxPool2d> {
       for (int dy = 0; dy < 2; ++dy)
         for (int dx = 0; dx < 2; ++dx) {
           const Expr v = rows.output(dx, x, 2 * y + dy, co, n);
-          m = m.defined() ? nan_max(m, v) : v;
+          m = m.defined() ? nan_max(get_target(), m, v) : v;
         }
       output(x, y, co, n) = relu_keep_nan(m + bias(co));  // + bias commutes with max
     } else if (winograd == 2) {
@@ -71,7 +71,7 @@ class Conv2dReluMaxPool2d : public Generator<Conv2dReluMaxPool2d> {
       wino.define(padded, weight, weight.dim(2).extent(), pad_w, pad_h, (input.dim(0).extent() + 2 * pad_w - 2) / 2,
                   (input.dim(1).extent() + 2 * pad_h - 2) / 2, band_rows, vector_width);
       const auto yv = wino.tile_outputs(x, y, co, n);
-      const Expr m = nan_max(nan_max(yv[0][0], yv[0][1]), nan_max(yv[1][0], yv[1][1]));
+      const Expr m = nan_max(get_target(), nan_max(get_target(), yv[0][0], yv[0][1]), nan_max(get_target(), yv[1][0], yv[1][1]));
       output(x, y, co, n) = relu_keep_nan(m + bias(co));  // + bias commutes with max
       for (int d = 0; d < 2; ++d) output.dim(d).set_min(0);
     } else if (pool_kernel > 0) {
@@ -82,12 +82,12 @@ class Conv2dReluMaxPool2d : public Generator<Conv2dReluMaxPool2d> {
       Expr m, mc;
       for (int i = 0; i < pool_kernel; ++i) {
         const Expr v = conv(x, y * pool_kernel + i, co, n);
-        m = i == 0 ? v : nan_max(m, v);
+        m = i == 0 ? v : nan_max(get_target(), m, v);
       }
       colmax(x, y, co, n) = m;
       for (int j = 0; j < pool_kernel; ++j) {
         const Expr v = colmax(x * pool_kernel + j, y, co, n);
-        mc = j == 0 ? v : nan_max(mc, v);
+        mc = j == 0 ? v : nan_max(get_target(), mc, v);
       }
       output(x, y, co, n) = relu_keep_nan(mc);
     } else {

@@ -109,21 +109,21 @@ class Pool2d : public PoolBase<Pool2d> {
   }
 
   // Separable max (see |separable|): rows(x, y) folds the kh taps of output row y for input
-  // column x, output folds kw columns of rows. Both as (max, max |bits|) pairs: the NaN detector
-  // below works on any grouping of the taps. rows is -inf everywhere first, then overwritten over
-  // the input's columns: the columns left of and right of the input (the horizontal padding) stay
-  // -inf, and the interior loads are dense and unguarded (a boundary condition in x made the edge
-  // vectors of every row gathers: 0.38 ms on P2 against 0.69 before, 2026-11-22).
+  // column x, output folds kw columns of rows (tap_max: the NaN rule holds for any grouping of the
+  // taps; rows keeps NaN folded into its one float). rows holds the input's columns and, left and
+  // right of them, the horizontal padding as -inf: the interior loads are dense and unguarded (a
+  // boundary condition in x made the edge vectors of every row gathers: 0.38 ms on P2 against
+  // 0.69 before, 2026-11-22).
   Func rows{"rows"};
-  RDom rcol, rtail;
+  RDom rcol, rtail, rleft, rright;
   void define_separable_max() {
     const float ninf = -std::numeric_limits<float>::infinity();
     // Padded in H only: the rows outside the input are loop-invariant per row, so the select
-    // is a broadcast.
+    // is a broadcast. (likely() instead, to split the row loop into edge and interior rows, made
+    // P2 slower on wasm: 0.149 -> 0.189 ms, 2026-11-22.)
     Func padded = in_bounds ? Func(input)
                             : BoundaryConditions::constant_exterior(
                                   input, ninf, {Range(), {input.dim(1).min(), input.dim(1).extent()}, Range(), Range()});
-    const auto bits = [](const Expr& v) { return reinterpret<uint32_t>(v) & Expr(0x7fffffffu); };
     // The input's columns as whole vectors, then the last vector_width columns again unless the
     // width is a multiple (an update cannot shift its tail inwards, and a GuardWithIf tail made
     // every load of it a lane-by-lane masked load).
@@ -132,49 +132,60 @@ class Pool2d : public PoolBase<Pool2d> {
     rcol = RDom(x0, (W / vw) * vw, "rcol");
     rtail = RDom(x0 + max(W - vw, 0), min(W, vw), "rtail");
     rtail.where(W % vw != 0);
-    const auto taps = [&](const Expr& col) {
-      Expr m, b;
-      for (int i = 0; i < kernel_h; ++i) {
-        const Expr v = padded(col, y * sh - pad_h + i * dilation_h, c, n);
-        m = i == 0 ? v : max(m, v);
-        b = i == 0 ? bits(v) : max(b, bits(v));
-      }
-      return Tuple(m, b);
+    const auto column_max = [&](const Expr& col) {
+      std::vector<Expr> taps;
+      for (int i = 0; i < kernel_h; ++i) taps.push_back(padded(col, y * sh - pad_h + i * dilation_h, c, n));
+      return nan_folded(tap_max(get_target(), taps));
     };
-    rows(x, y, c, n) = Tuple(ninf, cast<uint32_t>(0));
-    rows(rcol, y, c, n) = taps(rcol);
-    rows(rtail, y, c, n) = taps(rtail);
-    Expr m, b;
-    for (int j = 0; j < kernel_w; ++j) {
-      const Expr col = x * sw - pad_w + j * dilation_w;
-      const Expr v = rows(col, y, c, n)[0], vb = rows(col, y, c, n)[1];
-      m = j == 0 ? v : max(m, v);
-      b = j == 0 ? vb : max(b, vb);
-    }
-    // The NaN choice as an integer select: no float op there for fast-math to fold, so no
-    // strict_float (which would also make the maxes above strict).
-    output(x, y, c, n) = reinterpret<float>(select(b > Expr(0x7f800000u), Expr(0x7fc00000u), reinterpret<uint32_t>(m)));
+    // Only the padding columns are -inf (filling the whole row first cost a store per column per
+    // output row: P2 on wasm, vector_width 8, 2026-11-22: 0.164 -> 0.148 ms): pad_w on the left, and on the right
+    // at most (kw - 1) * dilation_w, as far as a last window starting inside the input reaches (PyTorch's
+    // ceil-mode rule). Output and input columns both start at 0, as the host passes them.
+    rleft = RDom(x0 - pad_w, pad_w, "rleft");
+    rright = RDom(x0 + W, (kw - 1) * dilation_w, "rright");
+    rows(x, y, c, n) = undef<float>();
+    rows(rleft, y, c, n) = ninf;
+    rows(rright, y, c, n) = ninf;
+    rows(rcol, y, c, n) = column_max(rcol);
+    rows(rtail, y, c, n) = column_max(rtail);
+    std::vector<Expr> taps;
+    for (int j = 0; j < kernel_w; ++j) taps.push_back(rows(x * sw - pad_w + j * dilation_w, y, c, n));
+    output(x, y, c, n) = with_nan(tap_max(get_target(), taps));
   }
 
   // vector_separable: cols(x, y) folds the kh rows of output row y for input column x (dense),
-  // output folds kw columns of cols. Max as NaN-aware pairwise maxes (nan_max), avg as sums.
+  // output folds kw columns of cols. Max as (max, |bits|) pairs (tap_max): between the passes
+  // |cols| is a vector in registers, so the pair costs no memory traffic, and the column pass
+  // needs no NaN test of its own (P1 on wasm 0.42 -> 0.3x ms against nan_max, node, 1 thread,
+  // 2026-11-22); avg as sums.
   Func cols{"cols"};
   void define_vector_separable() {
-    const bool is_max = op == PoolOp::max;
-    const auto fold = [&](const Expr& a, const Expr& b) { return is_max ? nan_max(a, b) : a + b; };
+    if (op == PoolOp::max) {
+      std::vector<Expr> taps;
+      for (int i = 0; i < kernel_h; ++i) taps.push_back(input(x, y * stride_h + i, c, n));
+      const TapMax column = tap_max(get_target(), taps);
+      cols(x, y, c, n) = Tuple(column.max, column.bits);
+      TapMax window;
+      for (int j = 0; j < kernel_w; ++j) {
+        const TapMax v{cols(x * stride_w + j, y, c, n)[0], cols(x * stride_w + j, y, c, n)[1]};
+        window = j == 0 ? v : tap_max(get_target(), window, v);
+      }
+      output(x, y, c, n) = with_nan(window);
+      return;
+    }
     Expr col, out;
     for (int i = 0; i < kernel_h; ++i) {
       const Expr v = input(x, y * stride_h + i, c, n);
-      col = i == 0 ? v : fold(col, v);
+      col = i == 0 ? v : col + v;
     }
     cols(x, y, c, n) = col;
     for (int j = 0; j < kernel_w; ++j) {
       const Expr v = cols(x * stride_w + j, y, c, n);
-      out = j == 0 ? v : fold(out, v);
+      out = j == 0 ? v : out + v;
     }
     // Every window is whole (in_bounds): PyTorch's divisor is kh * kw unless overridden.
     const Expr divisor = select(divisor_override != 0, divisor_override, int(kernel_h) * int(kernel_w));
-    output(x, y, c, n) = is_max ? out : strict_float(out / cast<float>(divisor));
+    output(x, y, c, n) = strict_float(out / cast<float>(divisor));
   }
 
   void generate() {
@@ -195,7 +206,7 @@ class Pool2d : public PoolBase<Pool2d> {
       // fast-math cannot fold away. 2.5x faster on P1 than the tap-by-tap select (2026-11-22).
       const Expr bits = reinterpret<uint32_t>(v) & Expr(0x7fffffffu);
       acc(x, y, c, n) = Tuple(-std::numeric_limits<float>::infinity(), cast<uint32_t>(0));
-      acc(x, y, c, n) = Tuple(max(acc(x, y, c, n)[0], v), max(acc(x, y, c, n)[1], bits));
+      acc(x, y, c, n) = Tuple(value_max(get_target(), acc(x, y, c, n)[0], v), max(acc(x, y, c, n)[1], bits));
       output(x, y, c, n) = strict_float(
           select(Expr(acc(x, y, c, n)[1]) > Expr(0x7f800000u), std::numeric_limits<float>::quiet_NaN(), acc(x, y, c, n)[0]));
     } else if (op == PoolOp::avg) {
@@ -242,7 +253,10 @@ class Pool2d : public PoolBase<Pool2d> {
       };
       rows_parallel(output.specialize(output.dim(0).extent() >= vector_width), TailStrategy::ShiftInwards);
       rows_parallel(output, TailStrategy::GuardWithIf);
-      cols.compute_at(output, xo).vectorize(x, vector_width, TailStrategy::GuardWithIf);
+      // One vector over all the columns an output vector's windows span (a loop of narrower
+      // ones kept |cols| in memory: P1 on wasm 0.42 -> 0.33 ms, 2026-11-22).
+      const int span = (vector_width - 1) * stride_w + kernel_w;
+      cols.compute_at(output, xo).vectorize(x, span, TailStrategy::GuardWithIf);
       return;
     }
     if (separable) {
@@ -263,9 +277,11 @@ class Pool2d : public PoolBase<Pool2d> {
       const Expr wide = output.dim(0).extent() >= vector_width;
       rows_parallel(output.specialize(wide), TailStrategy::ShiftInwards);
       rows_parallel(output, TailStrategy::GuardWithIf);
-      rows.compute_at(output, yi).store_at(output, t).vectorize(x, vector_width);
-      rows.update(0).split(rcol, co, ci, vector_width, TailStrategy::GuardWithIf).vectorize(ci);
-      rows.update(1).split(rtail, co, ci, vector_width, TailStrategy::GuardWithIf).vectorize(ci);
+      rows.compute_at(output, yi).store_at(output, t);
+      rows.update(0).unscheduled();  // the padding columns: a few scalars
+      rows.update(1).unscheduled();
+      rows.update(2).split(rcol, co, ci, vector_width, TailStrategy::GuardWithIf).vectorize(ci);
+      rows.update(3).split(rtail, co, ci, vector_width, TailStrategy::GuardWithIf).vectorize(ci);
       return;
     }
     schedule_window(output, in_bounds);
