@@ -2,6 +2,8 @@
 # id = family__specialization__schedule (STYLE.md 6.3): also the bench/test name and pk_<id> symbol.
 # Rows of one op are in preference order: the first whose PARAMS fit a node runs it, unless
 # `--variant NODE=ID` says otherwise. Every row is conformance-tested.
+# The browser build (Emscripten, wasm simd128) has rows of its own in if(EMSCRIPTEN) blocks, ahead
+# of the native rows they beat there, and leaves out the NATIVE_ONLY rows (never picked in wasm).
 
 # ---- 2-D (and 1-D) max / avg / lp pooling ------------------------------------------------------
 # _inside: windows never leave the input (no padding, no ceil-mode overhang): no boundary tests.
@@ -17,10 +19,19 @@ poolkit_halide_variant(ID max_pool2d__k2s2__v16_r8 GENERATOR pool2d
   PARAMS op=max kernel_h=2 kernel_w=2 stride_h=2 stride_w=2 vector_width=16 rows_per_task=8)
 # _separable: a max over each input column's kh rows, then over kw columns (see pool2d_generator.cpp);
 # P2 0.69 -> 0.21 ms against the direct k3s2 row below (1 thread, 2026-11-22).
+if(EMSCRIPTEN)
+  # wasm: 8 lanes (2 simd128 vectors) beat 16, and tasks of 28 rows beat 8: each task allocates
+  # its row buffer and sets up its loops, which costs more in wasm (P2, node, 1 thread,
+  # 2026-11-22: v16_r8 0.160, v8_r8 0.148-0.165, v8_r28 0.144, v8_r56 0.139 ms).
+  poolkit_halide_variant(ID max_pool2d__k3s2__separable_v8_r28 GENERATOR pool2d
+    PARAMS op=max separable=true kernel_h=3 kernel_w=3 stride_h=2 stride_w=2 vector_width=8 rows_per_task=28)
+endif()
 poolkit_halide_variant(ID max_pool2d__k3s2__separable_v16_r8 GENERATOR pool2d
-  PARAMS op=max separable=true kernel_h=3 kernel_w=3 stride_h=2 stride_w=2 vector_width=16 rows_per_task=8)
+  PARAMS op=max separable=true kernel_h=3 kernel_w=3 stride_h=2 stride_w=2 vector_width=16 rows_per_task=8
+  NATIVE_ONLY)
 poolkit_halide_variant(ID max_pool2d__k3s2__v16_r8 GENERATOR pool2d
-  PARAMS op=max kernel_h=3 kernel_w=3 stride_h=2 stride_w=2 vector_width=16 rows_per_task=8)
+  PARAMS op=max kernel_h=3 kernel_w=3 stride_h=2 stride_w=2 vector_width=16 rows_per_task=8
+  NATIVE_ONLY)
 poolkit_halide_variant(ID max_pool2d__generic__v16_r8 GENERATOR pool2d
   PARAMS op=max vector_width=16 rows_per_task=8)
 poolkit_halide_variant(ID max_pool2d__generic__v8_r4 GENERATOR pool2d
@@ -53,7 +64,12 @@ poolkit_halide_variant(ID lp_pool2d__generic__v16_r8 GENERATOR pool2d
 
 # ---- global pooling ----------------------------------------------------------------------------
 poolkit_halide_variant(ID global_max_pool__generic__v16 GENERATOR global_pool PARAMS op=max vector_width=16)
-poolkit_halide_variant(ID global_avg_pool__generic__v16 GENERATOR global_pool PARAMS op=avg vector_width=16)
+if(EMSCRIPTEN)
+  # wasm: 8 lanes (2 simd128 vectors) per plane beat 16 (P4, node, 1 thread, 2026-11-22: 8.1 vs 9.2 us).
+  poolkit_halide_variant(ID global_avg_pool__generic__v8 GENERATOR global_pool PARAMS op=avg vector_width=8)
+endif()
+poolkit_halide_variant(ID global_avg_pool__generic__v16 GENERATOR global_pool PARAMS op=avg vector_width=16
+  NATIVE_ONLY)
 poolkit_halide_variant(ID global_lp_pool__generic__v16 GENERATOR global_pool PARAMS op=lp vector_width=16)
 
 # ---- convolution and the fused blocks ----------------------------------------------------------
@@ -62,18 +78,36 @@ poolkit_halide_variant(ID global_lp_pool__generic__v16 GENERATOR global_pool PAR
 # ms; F2's 3-channel conv 0.64 vs 0.37 ms, 1 thread, harness medians, 2026-11-22). A GEMM block is
 # 16 tiles x co_block=16 output channels (16 accumulators); band_rows=4 rows of tiles per task:
 # C1's rows of 28 tiles make whole vectors in bands of 4 (112 tiles).
+if(EMSCRIPTEN)
+  # wasm (V8 on x86-64: 16 xmm registers, no FMA in simd128): Winograd GEMM blocks of 8 tiles x 4
+  # channels (8 simd128 accumulators), C1 3.2 ms against 5.1 ms for the v16_co16 row below (64
+  # accumulators), node, 1 thread, kernel alone, 2026-11-22; and direct blocks of 2 x 4 x 4
+  # vectors, best of 18 shapes (C1 6.2 ms against 7.2 for the AVX-512 row).
+  poolkit_halide_variant(ID conv2d__k3__winograd_v8_co4_b4 GENERATOR conv2d
+    PARAMS kernel=3 winograd=2 vector_width=8 co_block=4 band_rows=4)
+  poolkit_halide_variant(ID conv2d__k3__v8_co4_r4 GENERATOR conv2d
+    PARAMS kernel=3 vector_width=8 co_block=4 row_block=4)
+  poolkit_halide_variant(ID conv2d_relu__k3__winograd_v8_co4_b4 GENERATOR conv2d
+    PARAMS relu=true kernel=3 winograd=2 vector_width=8 co_block=4 band_rows=4)
+  poolkit_halide_variant(ID conv2d_relu__k3__v8_co4_r4 GENERATOR conv2d
+    PARAMS relu=true kernel=3 vector_width=8 co_block=4 row_block=4)
+endif()
 poolkit_halide_variant(ID conv2d__k3__winograd_v16_co16_b4 GENERATOR conv2d
-  PARAMS kernel=3 winograd=2 vector_width=16 co_block=16 band_rows=4)
+  PARAMS kernel=3 winograd=2 vector_width=16 co_block=16 band_rows=4
+  NATIVE_ONLY)
 poolkit_halide_variant(ID conv2d__k3__v16_co8_r2 GENERATOR conv2d
-  PARAMS kernel=3 vector_width=16 co_block=8 row_block=2)
+  PARAMS kernel=3 vector_width=16 co_block=8 row_block=2
+  NATIVE_ONLY)
 poolkit_halide_variant(ID conv2d__generic__v16_co8_r2 GENERATOR conv2d
   PARAMS vector_width=16 co_block=8 row_block=2)
 poolkit_halide_variant(ID conv2d__k3__adams2019 GENERATOR conv2d AUTOSCHEDULER Halide::Adams2019
   PARAMS kernel=3)
 poolkit_halide_variant(ID conv2d_relu__k3__winograd_v16_co16_b4 GENERATOR conv2d
-  PARAMS relu=true kernel=3 winograd=2 vector_width=16 co_block=16 band_rows=4)
+  PARAMS relu=true kernel=3 winograd=2 vector_width=16 co_block=16 band_rows=4
+  NATIVE_ONLY)
 poolkit_halide_variant(ID conv2d_relu__k3__v16_co8_r2 GENERATOR conv2d
-  PARAMS relu=true kernel=3 vector_width=16 co_block=8 row_block=2)
+  PARAMS relu=true kernel=3 vector_width=16 co_block=8 row_block=2
+  NATIVE_ONLY)
 poolkit_halide_variant(ID conv2d_relu__generic__v16_co8_r2 GENERATOR conv2d
   PARAMS relu=true vector_width=16 co_block=8 row_block=2)
 # Fused conv -> relu -> max pool: the planner's default for a chain whose pool window equals its
