@@ -1,6 +1,7 @@
 #include "backends/halide/halide_glue.h"
 
 #include "backends/halide/halide_allocator.h"
+#include "backends/halide/halide_thread_pool.h"
 
 #include <HalideRuntime.h>
 
@@ -21,6 +22,7 @@ void capture_error(void*, const char* message) { last_halide_error = message ? m
 const bool kHandlerInstalled = [] {
   halide_set_error_handler(capture_error);
   install_cached_allocator();
+  install_spin_pool();
   return true;
 }();
 
@@ -34,13 +36,13 @@ std::vector<int64_t> as_nchw(const Shape& s, bool one_dimensional) {
 
 // Called before every run: at microsecond scale both calls below are visible. glibc's
 // hardware_concurrency() opens and reads /sys/devices/system/cpu/online each time (5 us of a
-// 10 us P4 run, perf, 2026-11-22), so it is read once; Halide's pool is resized only on change.
+// 10 us P4 run, perf, 2026-11-22), so it is read once; the pool is resized only on change.
 void set_threads(int threads) {
   (void)kHandlerInstalled;
   static const int all = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   static std::atomic<int> current{0};
   const int want = threads > 0 ? threads : all;
-  if (current.exchange(want) != want) halide_set_num_threads(want);
+  if (current.exchange(want) != want) set_spin_pool_threads(want);
 }
 
 void check(int result, std::string_view variant_id) {
