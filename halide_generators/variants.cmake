@@ -77,7 +77,9 @@ poolkit_halide_variant(ID global_lp_pool__generic__v16 GENERATOR global_pool PAR
 # (engine/src/backends/halide/conv_family.cpp, conv_default_cost), direct below (C1 0.61 vs 0.98
 # ms; F2's 3-channel conv 0.64 vs 0.37 ms, 1 thread, harness medians, 2026-11-22). A GEMM block is
 # 16 tiles x co_block=16 output channels (16 accumulators); band_rows=4 rows of tiles per task:
-# C1's rows of 28 tiles make whole vectors in bands of 4 (112 tiles).
+# C1's rows of 28 tiles make whole vectors in bands of 4 (112 tiles). Bands of 14 rows: C1 in 2
+# tasks instead of 7 — 0.36 vs 0.41 ms on 2 threads, 0.70 vs 0.68 on 1 (poolkit bench, 3
+# alternating rounds, 2026-11-22); conv_default_cost weighs recomputation and idle threads.
 if(EMSCRIPTEN)
   # wasm (V8 on x86-64: 16 xmm registers, no FMA in simd128): Winograd GEMM blocks of 8 tiles x 4
   # channels (8 simd128 accumulators), C1 3.2 ms against 5.1 ms for the v16_co16 row below (64
@@ -95,6 +97,9 @@ endif()
 poolkit_halide_variant(ID conv2d__k3__winograd_v16_co16_b4 GENERATOR conv2d
   PARAMS kernel=3 winograd=2 vector_width=16 co_block=16 band_rows=4
   NATIVE_ONLY)
+poolkit_halide_variant(ID conv2d__k3__winograd_v16_co16_b14 GENERATOR conv2d
+  PARAMS kernel=3 winograd=2 vector_width=16 co_block=16 band_rows=14
+  NATIVE_ONLY)
 poolkit_halide_variant(ID conv2d__k3__v16_co8_r2 GENERATOR conv2d
   PARAMS kernel=3 vector_width=16 co_block=8 row_block=2
   NATIVE_ONLY)
@@ -104,6 +109,9 @@ poolkit_halide_variant(ID conv2d__k3__adams2019 GENERATOR conv2d AUTOSCHEDULER H
   PARAMS kernel=3)
 poolkit_halide_variant(ID conv2d_relu__k3__winograd_v16_co16_b4 GENERATOR conv2d
   PARAMS relu=true kernel=3 winograd=2 vector_width=16 co_block=16 band_rows=4
+  NATIVE_ONLY)
+poolkit_halide_variant(ID conv2d_relu__k3__winograd_v16_co16_b14 GENERATOR conv2d
+  PARAMS relu=true kernel=3 winograd=2 vector_width=16 co_block=16 band_rows=14
   NATIVE_ONLY)
 poolkit_halide_variant(ID conv2d_relu__k3__v16_co8_r2 GENERATOR conv2d
   PARAMS relu=true kernel=3 vector_width=16 co_block=8 row_block=2

@@ -194,7 +194,7 @@ TEST_CASE("conformance: conv kernels over shapes around their register blocks", 
       {1, 3, 12, 34, 8, 1, 0, 1, true},      {1, 6, 18, 40, 8, 3, 1, 2, true},   {1, 2, 8, 16, 5, 3, 1, 1, true},
       {1, 3, 224 / 8, 224 / 4, 32, 3, 1, 1, true},
       {1, 3, 8, 32, 32, 3, 1, 1, false},     {2, 32, 8, 32, 16, 3, 1, 1, false}, {1, 64, 12, 56, 20, 3, 1, 1, false},
-      {1, 40, 18, 36, 16, 3, 1, 1, false},   {1, 33, 14, 70, 24, 3, 0, 1, false},
+      {1, 40, 18, 36, 16, 3, 1, 1, false},   {1, 33, 14, 70, 24, 3, 0, 1, false},   {1, 8, 30, 34, 16, 3, 1, 1, false},
   };
   int chain = 0;
   for (const Case& c : cases) {

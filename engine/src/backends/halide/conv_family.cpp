@@ -64,6 +64,17 @@ int64_t input_channels(const Step& s, const Graph& g) {
   return x[x.rank() - 3];
 }
 double conv_winograd_cost(const Step& s, const Graph& g) { return input_channels(s, g) >= 32 ? 0.62 : -1.0; }
+
+// Whole tasks on |threads| threads: the share of thread time the last, partly idle round leaves
+// busy. C1 in bands of 4 rows of tiles is 7 tasks, 4 rounds on 2 threads; in bands of 14, 2
+// tasks: 0.68 vs 0.70 ms on 1 thread, 0.41 vs 0.36 ms on 2 (2026-11-22).
+double parallel_efficiency(int64_t tasks, int threads) {
+  const int64_t rounds = (tasks + threads - 1) / threads;
+  return static_cast<double>(tasks) / static_cast<double>(rounds * threads);
+}
+double rounded_up(int64_t n, int64_t block) {
+  return static_cast<double>((n + block - 1) / block * block) / static_cast<double>(n);
+}
 double fused_winograd_cost(int form, const Step& s, const Graph& g) {
   const bool many = input_channels(s, g) >= 16;
   if (form == 2) return many ? 0.6 : -1.0;
@@ -85,10 +96,19 @@ bool applies_conv(const Variant& v, const Step& s, const Graph& g) {
   if (v.int_param("relu") != (s.nodes.size() == 2 ? 1 : 0) || !kernel_fits(v, s, g)) return false;
   return !v.int_param("winograd") || winograd_fits(v, s, g, conv_tiles(s, g), true);
 }
-// The planner's pick (Family::default_cost): Winograd where worth it, else table order.
-double conv_default_cost(const Variant& v, const Step& s, const Graph& g) {
+// The planner's pick (Family::default_cost): Winograd where worth it — among its rows, the least
+// tile-vector recomputation (ShiftInwards over a band's flat tiles) and idle thread time —, else
+// table order.
+double conv_default_cost(const Variant& v, const Step& s, const Graph& g, int threads) {
   if (!v.int_param("winograd")) return 1.0;
-  return conv_winograd_cost(s, g);
+  const double form = conv_winograd_cost(s, g);
+  if (form < 0) return form;
+  const Shape tiles = conv_tiles(s, g);
+  const int r = tiles.rank();
+  const int64_t band_rows = v.int_param("band_rows"), images = r == 4 ? tiles[0] : 1;
+  const int64_t bands = (tiles[r - 2] + band_rows - 1) / band_rows;
+  return form * rounded_up(band_rows * tiles[r - 1], v.int_param("vector_width")) /
+         parallel_efficiency(bands * images, threads);
 }
 
 // conv2d -> relu -> max_pool2d: the generator pools the conv output without padding, dilation or
@@ -122,8 +142,9 @@ bool applies_fused(const Variant& v, const Step& s, const Graph& g) {
 // overlapping windows and runs one channel at a time off that path, so it only runs on request.
 // Cost = the form's measured time ratio (fused_winograd_cost; direct 1) times the recomputation
 // of ShiftInwards blocks that overlap where the pooled width, height or channel count is not a
-// multiple of the block (F1's 56 pooled columns: v8 blocks fit, v16 blocks recompute 8 of 64).
-double fused_default_cost(const Variant& v, const Step& s, const Graph& g) {
+// multiple of the block (F1's 56 pooled columns: v8 blocks fit, v16 blocks recompute 8 of 64),
+// over the parallel efficiency of the tasks (rows of the pooled output per task).
+double fused_default_cost(const Variant& v, const Step& s, const Graph& g, int threads) {
   const ConvGeometry c = geometry(s, g);
   if (v.int_param("pool_kernel") == 0 || c.groups != 1 || c.sh != 1 || c.sw != 1 || c.dh != 1 || c.dw != 1) return -1;
   const Shape& pooled = g.value(s.last().outputs[0]).shape;
@@ -133,8 +154,8 @@ double fused_default_cost(const Variant& v, const Step& s, const Graph& g) {
   const int64_t vw = v.int_param("vector_width"), cb = v.int_param("co_block");
   const int64_t rows = v.int_param(form == 2 ? "band_rows" : "rows_per_task");
   if (w < vw || h < rows || ch < cb) return -1;
-  const auto rounded_up = [](int64_t n, int64_t b) { return static_cast<double>((n + b - 1) / b * b) / static_cast<double>(n); };
-  const double recomputed = rounded_up(w, vw) * rounded_up(h, rows) * rounded_up(ch, cb);
+  const double recomputed = rounded_up(w, vw) * rounded_up(h, rows) * rounded_up(ch, cb) /
+                            parallel_efficiency((h + rows - 1) / rows * (r == 4 ? pooled[0] : 1), threads);
   if (form == 0) return recomputed;
   const double cost = fused_winograd_cost(form, s, g);
   return cost < 0 ? cost : cost * recomputed;
@@ -169,15 +190,16 @@ using FusedFn = int (*)(halide_buffer_t*, halide_buffer_t*, halide_buffer_t*, in
 
 // A Winograd variant's transforms turn some infinite results into NaN (conv2d_winograd.h): when
 // the input or the weights hold a NaN or an infinity, the direct variant the planner would pick
-// runs instead (the scan reads the input once: ~1.5% of C1, perf; every family ends in a generic direct
-// row). The plan, and so Session's report of kernels, still names the Winograd variant.
+// runs instead (the scan reads the input once: ~1.5% of C1, perf; every family ends in a generic
+// direct row; costed for one thread: the run does not know the count). The plan, and so
+// Session's report of kernels, still names the Winograd variant.
 const Variant& exact_on_nonfinite(const Variant& v, const Step& s, const Graph& g, const ValueTable& values) {
   if (!v.int_param("winograd") || (all_finite(input_of(s, values, 0)) && all_finite(input_of(s, values, 1)))) return v;
   const Variant* best = nullptr;
   double best_cost = 0;
   for (const Variant* d : applicable_variants(s, g)) {
     if (d->int_param("winograd")) continue;
-    const double cost = family(s.family)->default_cost(*d, s, g);
+    const double cost = family(s.family)->default_cost(*d, s, g, 1);
     if (!best || (cost >= 0 && (best_cost < 0 || cost < best_cost))) best = d, best_cost = cost;
   }
   return best ? *best : v;

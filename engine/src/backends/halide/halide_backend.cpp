@@ -14,7 +14,7 @@ namespace {
 class CpuExecutable final : public Executable {
  public:
   CpuExecutable(const Graph& graph, const CompileOptions& options)
-      : graph_(graph), steps_(plan(graph_, options.variants)), threads_(options.threads) {}
+      : graph_(graph), steps_(plan(graph_, options.variants, resolved_threads(options.threads))), threads_(options.threads) {}
 
   std::vector<Tensor> run(const std::vector<Tensor>& inputs) override {
     ValueTable values(graph_.values().size());

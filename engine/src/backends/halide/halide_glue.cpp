@@ -37,11 +37,15 @@ std::vector<int64_t> as_nchw(const Shape& s, bool one_dimensional) {
 // Called before every run: at microsecond scale both calls below are visible. glibc's
 // hardware_concurrency() opens and reads /sys/devices/system/cpu/online each time (5 us of a
 // 10 us P4 run, perf, 2026-11-22), so it is read once; the pool is resized only on change.
+int resolved_threads(int threads) {
+  static const int all = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return threads > 0 ? threads : all;
+}
+
 void set_threads(int threads) {
   (void)kHandlerInstalled;
-  static const int all = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   static std::atomic<int> current{0};
-  const int want = threads > 0 ? threads : all;
+  const int want = resolved_threads(threads);
   if (current.exchange(want) != want) set_spin_pool_threads(want);
 }
 

@@ -26,6 +26,8 @@ std::vector<int64_t> as_nchw(const Shape& s, bool one_dimensional);
 
 // Sets Halide's thread pool size for the next kernel calls (0 = all cores).
 void set_threads(int threads);
+// The thread count |threads| stands for (0 = all cores).
+int resolved_threads(int threads);
 // Checks a generated function's return code; on failure throws Error{runtime} with the text
 // Halide's error handler captured for this thread.
 void check(int result, std::string_view variant_id);

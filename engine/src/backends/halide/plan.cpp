@@ -80,7 +80,8 @@ std::vector<Step> fusion_candidates(const Graph& g, const Node& c) {
 
 namespace {
 
-const Variant* choose(const Step& step, const Graph& g, const std::map<std::string, std::string>& overrides) {
+const Variant* choose(const Step& step, const Graph& g, const std::map<std::string, std::string>& overrides,
+                      int threads) {
   for (const Node* n : step.nodes) {
     const auto it = overrides.find(n->name);
     if (it == overrides.end()) continue;
@@ -95,7 +96,7 @@ const Variant* choose(const Step& step, const Graph& g, const std::map<std::stri
   const Variant* best = nullptr;
   double best_cost = 0;
   for (const Variant* v : candidates) {
-    const double cost = f->default_cost(*v, step, g);
+    const double cost = f->default_cost(*v, step, g, threads);
     if (cost >= 0 && (!best || cost < best_cost)) best = v, best_cost = cost;
   }
   return best;
@@ -114,7 +115,7 @@ bool overrides_allow(const Step& fused, const std::map<std::string, std::string>
 
 }  // namespace
 
-std::vector<Step> plan(const Graph& g, const std::map<std::string, std::string>& overrides) {
+std::vector<Step> plan(const Graph& g, const std::map<std::string, std::string>& overrides, int threads) {
   std::vector<Step> steps;
   std::vector<bool> done(g.nodes().size(), false);
   auto index_of = [&](const Node* n) { return static_cast<size_t>(n - g.nodes().data()); };
@@ -124,14 +125,14 @@ std::vector<Step> plan(const Graph& g, const std::map<std::string, std::string>&
     if (node.kind() == OpKind::conv2d) {
       for (Step& fused : fusion_candidates(g, node)) {
         if (!overrides_allow(fused, overrides)) continue;
-        fused.variant = choose(fused, g, overrides);
+        fused.variant = choose(fused, g, overrides, threads);
         if (fused.variant) {
           chosen = fused;
           break;
         }
       }
     }
-    if (!chosen.variant) chosen.variant = choose(chosen, g, overrides);
+    if (!chosen.variant) chosen.variant = choose(chosen, g, overrides, threads);
     if (!chosen.variant) {
       throw Error(ErrorKind::unsupported, detail::node_where(node.name, node.kind()) +
                                               ": no cpu kernel variant applies (family '" + chosen.family + "')");

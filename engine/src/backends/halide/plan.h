@@ -36,20 +36,21 @@ struct Family {
   // Whether the specialization baked into |variant| fits |step| (kernel_h=2 needs 2-row windows).
   bool (*applies)(const Variant& variant, const Step& step, const Graph& graph);
   void (*run)(const Variant& variant, const Step& step, const Graph& graph, ValueTable& values);
-  // Optional: how much work |variant| does on |step| relative to the least it could (1 = none
-  // recomputed), or < 0 when the planner must not pick it unasked (it still runs on request,
+  // Optional: the time |variant| should take on |step| with |threads| threads, relative to a
+  // direct kernel's on one (measured form ratios, recomputation, idle threads in the last round
+  // of tasks), or < 0 when the planner must not pick it unasked (it still runs on request,
   // `--variant`). Without it, the first applicable row of the table is the default; with it,
   // the cheapest (ties: table order), and a family whose variants are all < 0 is not formed.
-  double (*default_cost)(const Variant& variant, const Step& step, const Graph& graph) = nullptr;
+  double (*default_cost)(const Variant& variant, const Step& step, const Graph& graph, int threads) = nullptr;
 };
 const std::vector<Family>& families();
 const Family* family(std::string_view name);
 
 // Groups nodes into steps (fusing conv2d -> relu -> max_pool2d where it fits) and picks each
-// step's variant: |overrides| (node name -> variant id) first, else the first applicable row of
-// the variant table. Throws Error{unsupported} when a node has no applicable variant or an
-// override does not apply.
-std::vector<Step> plan(const Graph& graph, const std::map<std::string, std::string>& overrides);
+// step's variant: |overrides| (node name -> variant id) first, else the family's cheapest for
+// |threads| threads (or the first applicable row of the variant table). Throws
+// Error{unsupported} when a node has no applicable variant or an override does not apply.
+std::vector<Step> plan(const Graph& graph, const std::map<std::string, std::string>& overrides, int threads);
 
 // The family for a single node (no fusion), "" if none.
 std::string family_for(const Node& node);
