@@ -53,6 +53,8 @@ class Executable {
   virtual ~Executable() = default;
   // |inputs| in graph.inputs() order; returns tensors in graph.outputs() order.
   virtual std::vector<Tensor> run(const std::vector<Tensor>& inputs) = 0;
+  // The kernel of each node: planned, then after a run the one that ran (the cpu backend runs
+  // a direct conv instead of its planned Winograd on NaN/inf data).
   virtual std::vector<KernelChoice> kernels() const = 0;
   // Time per planned step of the last run(), in execution order: device time from timestamp
   // queries on Vulkan, host wall-clock time on the CPU backends. A fused step (several nodes in one

@@ -191,8 +191,8 @@ using FusedFn = int (*)(halide_buffer_t*, halide_buffer_t*, halide_buffer_t*, in
 // A Winograd variant's transforms turn some infinite results into NaN (conv2d_winograd.h): when
 // the input or the weights hold a NaN or an infinity, the direct variant the planner would pick
 // runs instead (the scan reads the input once: ~1.5% of C1, perf; every family ends in a generic
-// direct row; costed for one thread: the run does not know the count). The plan, and so
-// Session's report of kernels, still names the Winograd variant.
+// direct row; costed for one thread: the run does not know the count). Family::resolve: the
+// executable reports the variant that ran.
 const Variant& exact_on_nonfinite(const Variant& v, const Step& s, const Graph& g, const ValueTable& values) {
   if (!v.int_param("winograd") || (all_finite(input_of(s, values, 0)) && all_finite(input_of(s, values, 1)))) return v;
   const Variant* best = nullptr;
@@ -205,8 +205,7 @@ const Variant& exact_on_nonfinite(const Variant& v, const Step& s, const Graph& 
   return best ? *best : v;
 }
 
-void run_conv(const Variant& chosen, const Step& s, const Graph& g, ValueTable& values) {
-  const Variant& v = exact_on_nonfinite(chosen, s, g, values);
+void run_conv(const Variant& v, const Step& s, const Graph& g, ValueTable& values) {
   const ConvGeometry c = geometry(s, g);
   ConvBuffers b = conv_buffers(s, g, values);
   check(reinterpret_cast<ConvFn>(v.function)(b.input, b.weight, b.bias, c.sh, c.sw, c.ph, c.pw, c.dh, c.dw, c.groups,
@@ -214,8 +213,7 @@ void run_conv(const Variant& chosen, const Step& s, const Graph& g, ValueTable& 
         v.id);
 }
 
-void run_fused(const Variant& chosen, const Step& s, const Graph& g, ValueTable& values) {
-  const Variant& v = exact_on_nonfinite(chosen, s, g, values);
+void run_fused(const Variant& v, const Step& s, const Graph& g, ValueTable& values) {
   const ConvGeometry c = geometry(s, g);
   const Window2d w = window_of(std::get<MaxPool2dAttrs>(s.nodes[2]->attrs));
   ConvBuffers b = conv_buffers(s, g, values);
@@ -227,10 +225,11 @@ void run_fused(const Variant& chosen, const Step& s, const Graph& g, ValueTable&
 
 }  // namespace
 
-extern const Family kConvFamily{"conv2d", "conv2d", accepts_conv, applies_conv, run_conv, conv_default_cost};
+extern const Family kConvFamily{"conv2d", "conv2d", accepts_conv, applies_conv, run_conv, conv_default_cost,
+                                exact_on_nonfinite};
 extern const Family kConvReluFamily{"conv2d_relu", "conv2d", accepts_conv_relu, applies_conv, run_conv,
-                                    conv_default_cost};
+                                    conv_default_cost, exact_on_nonfinite};
 extern const Family kConvReluMaxPoolFamily{"conv2d_relu_max_pool2d", "conv2d_relu_max_pool2d", accepts_fused,
-                                           applies_fused, run_fused, fused_default_cost};
+                                           applies_fused, run_fused, fused_default_cost, exact_on_nonfinite};
 
 }  // namespace poolkit::halide

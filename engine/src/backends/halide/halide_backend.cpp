@@ -39,7 +39,10 @@ class CpuExecutable final : public Executable {
         continue;
       }
       try {
-        family(step.family)->run(*step.variant, step, graph_, values);
+        const Family& f = *family(step.family);
+        const Variant& variant = f.resolve ? f.resolve(*step.variant, step, graph_, values) : *step.variant;
+        ran_[static_cast<size_t>(&step - steps_.data())] = &variant;
+        f.run(variant, step, graph_, values);
       } catch (const Error& e) {
         const std::string where = detail::node_where(step.last().name, step.last().kind());
         if (std::string_view(e.what()).starts_with(where)) throw;
@@ -58,9 +61,11 @@ class CpuExecutable final : public Executable {
 
   std::vector<KernelChoice> kernels() const override {
     std::vector<KernelChoice> k;
-    for (const Step& s : steps_)
-      for (const Node* n : s.nodes)
-        k.push_back({n->name, std::string(s.variant->id), n == &s.first() ? "" : s.first().name});
+    for (size_t i = 0; i < steps_.size(); ++i) {
+      const Step& s = steps_[i];
+      const Variant* v = ran_[i] ? ran_[i] : s.variant;
+      for (const Node* n : s.nodes) k.push_back({n->name, std::string(v->id), n == &s.first() ? "" : s.first().name});
+    }
     return k;
   }
 
@@ -69,6 +74,8 @@ class CpuExecutable final : public Executable {
  private:
   Graph graph_;
   std::vector<Step> steps_;
+  // By step: the variant the last run() ran (Family::resolve may swap the plan's); null before it.
+  std::vector<const Variant*> ran_ = std::vector<const Variant*>(steps_.size(), nullptr);
   std::vector<NodeTime> times_;  // of the last run()
   int threads_;
   std::vector<Tensor> arena_;  // by ValueId: buffers of the last run, reused once released

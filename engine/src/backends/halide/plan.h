@@ -42,6 +42,11 @@ struct Family {
   // `--variant`). Without it, the first applicable row of the table is the default; with it,
   // the cheapest (ties: table order), and a family whose variants are all < 0 is not formed.
   double (*default_cost)(const Variant& variant, const Step& step, const Graph& graph, int threads) = nullptr;
+  // Optional: the variant that runs |step| on these input values when it can differ from the
+  // planned one (a Winograd conv falls back to a direct kernel on NaN/inf data). The executable
+  // calls it before run() and reports what ran (Executable::kernels() after a run).
+  const Variant& (*resolve)(const Variant& planned, const Step& step, const Graph& graph,
+                            const ValueTable& values) = nullptr;
 };
 const std::vector<Family>& families();
 const Family* family(std::string_view name);
