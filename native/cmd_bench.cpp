@@ -163,10 +163,7 @@ Command add_bench_command(CLI::App& parent) {
   app->add_option("--tuning", args->tuning,
                   "A tuning table from `poolkit tune --out`: run each node with the variant it chose "
                   "(--variant wins; the table must be for this graph, backend and device)");
-  app->add_option("--input", args->inputs,
-                  "NAME=FILE.npy for a graph input (others get deterministic pseudo-random data in [-1, 1))")
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  add_feed_option(*app, args->inputs);
   app->add_flag("--json", args->json, "One JSON object per line instead of a table");
   return {app, [args] { return bench(*args); }};
 }

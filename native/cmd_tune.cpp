@@ -151,10 +151,7 @@ Command add_tune_command(CLI::App& parent) {
   app->add_option("--device", args->device, "Device: an index or part of a name (see `poolkit devices`)");
   app->add_option("--iters", args->iters, "Timed runs per candidate (1 to 1000000)")->capture_default_str();
   app->add_option("--warmup", args->warmup, "Untimed runs per candidate, at least 1")->capture_default_str();
-  app->add_option("--input", args->inputs,
-                  "NAME=FILE.npy for a graph input (others get deterministic pseudo-random data in [-1, 1))")
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  add_feed_option(*app, args->inputs);
   app->add_flag("--json", args->json, "Print the tuning table (JSON) instead of the text tables");
   return {app, [args] { return tune(*args); }};
 }

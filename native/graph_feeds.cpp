@@ -33,4 +33,11 @@ NamedTensors make_feeds(const Graph& graph, const std::vector<NameFile>& given) 
   return feeds;
 }
 
+void add_feed_option(CLI::App& app, std::vector<std::string>& inputs) {
+  app.add_option("--input", inputs,
+                 "NAME=FILE.npy for a graph input (others get deterministic pseudo-random data in [-1, 1))")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
 }  // namespace poolkit::cli
