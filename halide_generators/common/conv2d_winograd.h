@@ -18,8 +18,9 @@
 // against a float64 reference on 64->64 channels, unit-variance data and He-scaled weights, the
 // largest |error| / (1 + |exact|) was 1.5e-6 (direct float32: 1.1e-6), well inside DESIGN.md's
 // 1e-5. Non-finite values do not survive the transforms as direct convolution's do (an inf input
-// meets both signs in B^T d B and turns an inf output into NaN): the host runs a direct variant
-// instead whenever the input or the weights hold one (engine/src/backends/halide/conv_family.cpp).
+// meets both signs in B^T d B and turns an inf output into NaN), and its intermediates can be 9x
+// direct's: the host runs a direct variant instead whenever the input or the weights hold one, or
+// their magnitudes could overflow (engine/src/backends/halide/conv_family.cpp, winograd_or_direct).
 #pragma once
 
 #include <array>

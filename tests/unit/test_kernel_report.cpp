@@ -1,6 +1,7 @@
 // Session::kernels() names the kernel that ran each node. On the cpu backend a Winograd conv
 // cannot represent infinities (its transforms turn inf into NaN), so on NaN/inf data a direct
-// kernel runs instead: the report must follow, run by run.
+// kernel runs instead — and where its transforms could overflow although direct convolution
+// would not: the report must follow, run by run.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -28,6 +29,12 @@ Tensor ramp(const Shape& shape, float scale) {
   return t;
 }
 
+std::string forced_winograd(const Graph& graph) {
+  for (const std::string& id : backend("cpu").variants(graph.nodes()[0], graph))
+    if (id.find("winograd") != std::string::npos) return id;
+  return "";
+}
+
 std::string variant_of(const Session& s, const std::string& node) {
   for (const KernelChoice& k : s.kernels())
     if (k.node == node) return k.variant;
@@ -38,9 +45,7 @@ std::string variant_of(const Session& s, const std::string& node) {
 
 TEST_CASE("cpu reports the direct conv that ran when Winograd falls back on non-finite data", "[session][cpu]") {
   const Graph graph = conv_graph();
-  std::string winograd;
-  for (const std::string& id : backend("cpu").variants(graph.nodes()[0], graph))
-    if (id.find("winograd") != std::string::npos && winograd.empty()) winograd = id;
+  const std::string winograd = forced_winograd(graph);
   REQUIRE_FALSE(winograd.empty());  // the cpu backend has a Winograd row for this shape
 
   SessionOptions options;
@@ -66,4 +71,25 @@ TEST_CASE("cpu reports the direct conv that ran when Winograd falls back on non-
   x.data<float>()[5] = 1.0f;
   session.run({{"x", x}, {"w", w}});
   CHECK(variant_of(session, "c") == winograd);
+}
+
+TEST_CASE("cpu runs a direct conv where Winograd's transforms could overflow", "[session][cpu]") {
+  const Graph graph = conv_graph();
+  const std::string winograd = forced_winograd(graph);
+  REQUIRE_FALSE(winograd.empty());
+  SessionOptions options;
+  options.variants = {{"c", winograd}};
+  Session cpu(graph, "cpu", options);
+  Session reference(graph, "reference");
+  // |x| up to 9e35, |w| up to 0.09: direct sums stay below 2.4e37 (finite); 81 * 32 * max|x| *
+  // max|w| does not.
+  const NamedTensors feeds{{"x", ramp(Shape({1, 32, 8, 32}), 1e35f)}, {"w", ramp(Shape({16, 32, 3, 3}), 0.01f)}};
+  const Tensor got = cpu.run(feeds).at("c");
+  const Tensor want = reference.run(feeds).at("c");
+  CHECK(variant_of(cpu, "c").find("winograd") == std::string::npos);
+  for (int64_t i = 0; i < want.numel(); ++i) {
+    INFO("element " << i);
+    REQUIRE(std::isfinite(want.data<float>()[i]));
+    CHECK(got.data<float>()[i] == Approx(want.data<float>()[i]).epsilon(1e-5).margin(1e30));
+  }
 }

@@ -1,6 +1,8 @@
 // conv2d, conv2d -> relu, and conv2d -> relu -> max_pool2d: one conv algorithm, three steps.
-#include "backends/halide/all_finite.h"
+#include <limits>
+
 #include "backends/halide/family_helpers.h"
+#include "backends/halide/magnitude_bound.h"
 #include "graph/pool_geometry.h"
 
 namespace poolkit::halide {
@@ -188,13 +190,22 @@ using ConvFn = int (*)(halide_buffer_t*, halide_buffer_t*, halide_buffer_t*, int
 using FusedFn = int (*)(halide_buffer_t*, halide_buffer_t*, halide_buffer_t*, int32_t, int32_t, int32_t, int32_t, int32_t,
                         int32_t, int32_t, int32_t, int32_t, int32_t, int32_t, halide_buffer_t*);
 
-// A Winograd variant's transforms turn some infinite results into NaN (conv2d_winograd.h): when
-// the input or the weights hold a NaN or an infinity, the direct variant the planner would pick
-// runs instead (the scan reads the input once: ~1.5% of C1, perf; every family ends in a generic
-// direct row; costed for one thread: the run does not know the count). Family::resolve: the
-// executable reports the variant that ran.
-const Variant& exact_on_nonfinite(const Variant& v, const Step& s, const Graph& g, const ValueTable& values) {
-  if (!v.int_param("winograd") || (all_finite(input_of(s, values, 0)) && all_finite(input_of(s, values, 1)))) return v;
+// A Winograd variant's transforms turn some infinite results into NaN (conv2d_winograd.h), and
+// its intermediates can exceed direct convolution's: |B^T d B| <= 4 max|x|, |G g G^T| <= 2.25
+// max|w|, so |A^T M A| <= 81 * cin * max|x| * max|w|, 9 times direct's own bound. When the input
+// or the weights hold a NaN or an infinity, or that bound nears FLT_MAX, the direct variant the
+// planner would pick runs instead (the scans read input and weights once: ~1.5% of C1, perf;
+// every family ends in a generic direct row; costed for one thread: the run does not know the
+// count). Family::resolve: the executable reports the variant that ran.
+bool winograd_safe(const Step& s, const ValueTable& values) {
+  const Tensor& weight = input_of(s, values, 1);
+  const double bound = 81.0 * static_cast<double>(weight.shape()[1]) * magnitude_bound(input_of(s, values, 0)) *
+                       magnitude_bound(weight);
+  return bound <= std::numeric_limits<float>::max() / 4;  // NaN/inf: +inf (or NaN for 0 * inf): false
+}
+
+const Variant& winograd_or_direct(const Variant& v, const Step& s, const Graph& g, const ValueTable& values) {
+  if (!v.int_param("winograd") || winograd_safe(s, values)) return v;
   const Variant* best = nullptr;
   double best_cost = 0;
   for (const Variant* d : applicable_variants(s, g)) {
@@ -226,10 +237,10 @@ void run_fused(const Variant& v, const Step& s, const Graph& g, ValueTable& valu
 }  // namespace
 
 extern const Family kConvFamily{"conv2d", "conv2d", accepts_conv, applies_conv, run_conv, conv_default_cost,
-                                exact_on_nonfinite};
+                                winograd_or_direct};
 extern const Family kConvReluFamily{"conv2d_relu", "conv2d", accepts_conv_relu, applies_conv, run_conv,
-                                    conv_default_cost, exact_on_nonfinite};
+                                    conv_default_cost, winograd_or_direct};
 extern const Family kConvReluMaxPoolFamily{"conv2d_relu_max_pool2d", "conv2d_relu_max_pool2d", accepts_fused,
-                                           applies_fused, run_fused, fused_default_cost, exact_on_nonfinite};
+                                           applies_fused, run_fused, fused_default_cost, winograd_or_direct};
 
 }  // namespace poolkit::halide

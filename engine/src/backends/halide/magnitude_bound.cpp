@@ -1,7 +1,8 @@
-#include "backends/halide/all_finite.h"
+#include "backends/halide/magnitude_bound.h"
 
+#include <cmath>
 #include <cstdint>
-#include <cstring>
+#include <limits>
 
 namespace poolkit::halide {
 namespace {
@@ -26,10 +27,13 @@ POOLKIT_VECTOR_CLONES uint32_t max_exponent(const uint32_t* bits, size_t n) {
 
 }  // namespace
 
-bool all_finite(const Tensor& t) {
+double magnitude_bound(const Tensor& t) {
   const auto values = t.data<float>();
   static_assert(sizeof(float) == sizeof(uint32_t));
-  return max_exponent(reinterpret_cast<const uint32_t*>(values.data()), values.size()) != 0x7f800000u;
+  const uint32_t e = max_exponent(reinterpret_cast<const uint32_t*>(values.data()), values.size()) >> 23;
+  if (e == 0xff) return std::numeric_limits<double>::infinity();
+  // |x| < 2^(e - 126) for a biased exponent e (subnormals and zeros: e = 0, |x| < 2^-126).
+  return e == 0 && values.empty() ? 0.0 : std::ldexp(1.0, static_cast<int>(e) - 126);
 }
 
 }  // namespace poolkit::halide
