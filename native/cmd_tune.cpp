@@ -10,6 +10,7 @@
 #include <cmath>
 #include <iostream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -57,7 +58,9 @@ std::string default_backend() {
 
 void check_args(const TuneArgs& args) {
   if (!std::isfinite(args.budget_s) || args.budget_s <= 0 || args.budget_s > kMaxBudgetSeconds) {
-    fail_bad_input("--budget " + std::to_string(args.budget_s) + ": must be a number of seconds > 0 and <= " +
+    std::ostringstream given;  // as typed, near enough: 1e+308, not 309 digits
+    given << args.budget_s;
+    fail_bad_input("--budget " + given.str() + ": must be a number of seconds > 0 and <= " +
                    std::to_string(static_cast<int>(kMaxBudgetSeconds)) + " (a week)");
   }
   if (args.iters < 1 || args.iters > kMaxIters)

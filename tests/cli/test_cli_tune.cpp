@@ -194,6 +194,7 @@ TEST_CASE("cli tune: bad arguments are exit 2 with one line, before any measurin
         "--frob"}) {
     require_usage_error(box, "tune g.json --out t.json " + args);
   }
+  require_usage_error(box, "tune g.json --out t.json --budget 1e308", "--budget 1e+308: must");  // not 309 digits
   require_usage_error(box, "tune none.json --out t.json", "none.json");
   require_usage_error(box, "tune --out t.json");  // no graph
 }
