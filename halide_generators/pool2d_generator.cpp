@@ -238,24 +238,33 @@ class Pool2d : public PoolBase<Pool2d> {
     norm_type.set_estimate(2.0f);
   }
 
+  // The separable schedules' output loops: schedule_rows_parallel's (rows of outputs in
+  // parallel tasks), but the last vector of a row shifted inwards (recomputing a few outputs)
+  // whenever a row holds a whole vector; narrower rows take the guarded loop. A guarded tail made
+  // every strided load of it a lane-by-lane masked load (separable P2, 56-wide rows: 0.30 -> 0.21
+  // ms, 1 thread, 2026-11-22), and vector_separable's per-vector |cols| covers whole input
+  // vectors only when its vector is whole. Returns the vector loop |xo|, the row loop |yi| and
+  // the task loop |t|, where the passes' buffers go.
+  void schedule_rows_shifting_tail(Var& xo, Var& yi, Var& t) {
+    Var xi("xi"), yo("yo");
+    const auto rows_parallel = [&](Stage st, TailStrategy tail) {
+      st.split(x, xo, xi, vector_width, tail)
+          .split(y, yo, yi, rows_per_task, TailStrategy::GuardWithIf)
+          .reorder(xi, xo, yi, yo, c, n)
+          .fuse(yo, c, t)
+          .fuse(t, n, t)
+          .parallel(t)
+          .vectorize(xi);
+    };
+    rows_parallel(output.specialize(output.dim(0).extent() >= vector_width), TailStrategy::ShiftInwards);
+    rows_parallel(output, TailStrategy::GuardWithIf);
+  }
+
   void schedule() {
     if (auto_schedule) return;
     if (vector_separable) {
-      // Rows of outputs in parallel tasks as schedule_rows_parallel, the last vector of a row
-      // shifted inwards (cols then covers whole input vectors: a guarded tail would read past
-      // the row); rows narrower than a vector take the guarded loop.
-      Var xo("xo"), xi("xi"), yo("yo"), yi("yi"), t("t");
-      const auto rows_parallel = [&](Stage st, TailStrategy tail) {
-        st.split(x, xo, xi, vector_width, tail)
-            .split(y, yo, yi, rows_per_task, TailStrategy::GuardWithIf)
-            .reorder(xi, xo, yi, yo, c, n)
-            .fuse(yo, c, t)
-            .fuse(t, n, t)
-            .parallel(t)
-            .vectorize(xi);
-      };
-      rows_parallel(output.specialize(output.dim(0).extent() >= vector_width), TailStrategy::ShiftInwards);
-      rows_parallel(output, TailStrategy::GuardWithIf);
+      Var xo("xo"), yi("yi"), t("t");
+      schedule_rows_shifting_tail(xo, yi, t);
       // One vector over all the columns an output vector's windows span (a loop of narrower
       // ones kept |cols| in memory: P1 on wasm 0.42 -> 0.33 ms, 2026-11-22).
       const int span = (vector_width - 1) * stride_w + kernel_w;
@@ -263,23 +272,9 @@ class Pool2d : public PoolBase<Pool2d> {
       return;
     }
     if (separable) {
-      // schedule_rows_parallel's loops, but the last vector of a row shifted inwards (recomputing
-      // a few outputs) whenever a row holds a whole vector: a GuardWithIf tail made every
-      // strided load of it a lane-by-lane masked load (P2, 56-wide rows: 0.30 -> 0.21 ms, 1 thread, 2026-11-22).
-      Var xo("xo"), xi("xi"), yo("yo"), yi("yi"), t("t");
-      const auto rows_parallel = [&](Stage s, TailStrategy tail) {
-        s.split(x, xo, xi, vector_width, tail)
-            .split(y, yo, yi, rows_per_task, TailStrategy::GuardWithIf)
-            .reorder(xi, xo, yi, yo, c, n)
-            .fuse(yo, c, t)
-            .fuse(t, n, t)
-            .parallel(t)
-            .vectorize(xi);
-      };
+      Var xo("xo"), yi("yi"), t("t");
+      schedule_rows_shifting_tail(xo, yi, t);
       RVar co("rcol_o"), ci("rcol_i");
-      const Expr wide = output.dim(0).extent() >= vector_width;
-      rows_parallel(output.specialize(wide), TailStrategy::ShiftInwards);
-      rows_parallel(output, TailStrategy::GuardWithIf);
       rows.compute_at(output, yi).store_at(output, t);
       rows.update(0).vectorize(rleft);  // the padding columns: one vector store each side
       rows.update(1).vectorize(rright);
