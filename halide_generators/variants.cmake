@@ -23,8 +23,9 @@ poolkit_halide_variant(ID max_pool2d__k2s2__v16_r8 GENERATOR pool2d
 # rounds, 2026-11-22): x86-64 vector_width 8 (ymm) rows_per_task 56 0.070 ms, 16/56 0.091, 8/28
 # 0.075, old v16_r8 0.125; wasm in node 8/56 0.114, 8/28 0.118, 4/28 0.121, old v8_r28 0.141.
 # Eight lanes tile P2's 56 outputs exactly (16 recompute 8 of every 56 through the shifted-in
-# last vector) and on this machine every 16-lane variant lost, the row pass alone included;
-# whole 56-row planes per task still give 2 threads 32 tasks each.
+# last vector) and on this machine (AMD EPYC per lscpu) every 16-lane variant lost, the row pass
+# alone included; whole 56-row planes per task still give 2 threads 32 tasks each. poolkit bench,
+# 5 alternating rounds: 0.147 -> 0.077 ms (1 thread; native/bench/RESULTS.md, session 3).
 poolkit_halide_variant(ID max_pool2d__k3s2__separable_v8_r56 GENERATOR pool2d
   PARAMS op=max separable=true kernel_h=3 kernel_w=3 stride_h=2 stride_w=2 vector_width=8 rows_per_task=56)
 # Direct: dilated 3x3/s2 windows (the separable row takes dilation 1 only).
