@@ -86,10 +86,13 @@ class Pool2d : public PoolBase<Pool2d> {
   // true: every window lies inside the input (no padding, no ceil-mode overhang; the host checks),
   // so taps read the input directly, with no boundary test per load.
   GeneratorParam<bool> in_bounds{"in_bounds", false};
-  // max only, kernel_h/kernel_w baked in: the window as two 1-D passes, a max over the window's
-  // rows for every input column (dense loads) and then over columns (strided loads from a small
-  // per-row buffer). Every tap of the padded input is read once per output row instead of once
-  // per window. P2 (3x3/s2/p1, 1x64x112x112): 0.69 ms direct -> 0.21 ms (1 thread, 2026-11-22).
+  // max only, kernel_h/kernel_w baked in, dilation 1 (the host checks): the window as two 1-D
+  // passes, a max over the window's rows for every input column (dense loads) and then over
+  // columns (strided loads from a small per-row buffer). Every tap of the padded input is read
+  // once per output row instead of once per window. P2 (3x3/s2/p1, 1x64x112x112): 0.69 ms direct
+  // -> 0.21 ms (1 thread, 2026-11-22); then with clamped rows instead of a padded input, vector
+  // padding columns and nan_chain_max: kernel alone 0.125 -> 0.070 ms x86-64 (vector_width 8,
+  // rows_per_task 56 against the old 16 / 8), 0.141 -> 0.114 ms wasm in node (2026-11-22).
   GeneratorParam<bool> separable{"separable", false};
   // max or avg, kernel = stride baked in, in_bounds, dilation 1 (the host checks): windows that
   // tile the input, pooled per vector of outputs — the window's rows first over the dense input
@@ -109,48 +112,47 @@ class Pool2d : public PoolBase<Pool2d> {
   }
 
   // Separable max (see |separable|): rows(x, y) folds the kh taps of output row y for input
-  // column x, output folds kw columns of rows (tap_max: the NaN rule holds for any grouping of the
-  // taps; rows keeps NaN folded into its one float). rows holds the input's columns and, left and
-  // right of them, the horizontal padding as -inf: the interior loads are dense and unguarded (a
-  // boundary condition in x made the edge vectors of every row gathers: 0.38 ms on P2 against
-  // 0.69 before, 2026-11-22).
+  // column x, output folds kw columns of rows. rows holds the input's columns and, left and right
+  // of them, one vector of -inf for the horizontal padding: the interior loads are dense and
+  // unguarded, and the column pass reads rows with dense loads and one deinterleave (Halide pads
+  // internal allocations) instead of a boundary condition in x (which made the edge vectors of
+  // every row gathers: 0.38 ms on P2 against 0.69 before, 2026-11-22).
+  // Vertically there is no padding at all: a window row outside the input is read as the nearest
+  // input row (clamped), which with dilation 1 and PyTorch's limits (padding at most half the
+  // kernel, a last window starting inside the input) is always a row of the same window, so the
+  // max and the NaN test are unchanged. The row pass then has no select and no branch per vector.
   Func rows{"rows"};
   RDom rcol, rtail, rleft, rright;
   void define_separable_max() {
     const float ninf = -std::numeric_limits<float>::infinity();
-    // Padded in H only: the rows outside the input are loop-invariant per row, so the select
-    // is a broadcast. (likely() instead, to split the row loop into edge and interior rows, made
-    // P2 slower on wasm: 0.149 -> 0.189 ms, 2026-11-22.)
-    Func padded = in_bounds ? Func(input)
-                            : BoundaryConditions::constant_exterior(
-                                  input, ninf, {Range(), {input.dim(1).min(), input.dim(1).extent()}, Range(), Range()});
-    // The input's columns as whole vectors, then the last vector_width columns again unless the
-    // width is a multiple (an update cannot shift its tail inwards, and a GuardWithIf tail made
-    // every load of it a lane-by-lane masked load).
     const Expr x0 = input.dim(0).min(), W = input.dim(0).extent();
+    const Expr y0 = input.dim(1).min(), H = input.dim(1).extent();
     const int vw = vector_width;
+    // The input's columns as whole vectors, then the last vw columns again unless the width is a
+    // multiple (an update cannot shift its tail inwards, and a GuardWithIf tail made every load of
+    // it a lane-by-lane masked load).
     rcol = RDom(x0, (W / vw) * vw, "rcol");
     rtail = RDom(x0 + max(W - vw, 0), min(W, vw), "rtail");
     rtail.where(W % vw != 0);
     const auto column_max = [&](const Expr& col) {
       std::vector<Expr> taps;
-      for (int i = 0; i < kernel_h; ++i) taps.push_back(padded(col, y * sh - pad_h + i * dilation_h, c, n));
-      return nan_folded(tap_max(get_target(), taps));
+      for (int i = 0; i < kernel_h; ++i) taps.push_back(input(col, clamp(y * sh - pad_h + i, y0, y0 + H - 1), c, n));
+      return nan_chain_max(taps);
     };
-    // Only the padding columns are -inf (filling the whole row first cost a store per column per
-    // output row: P2 on wasm, vector_width 8, 2026-11-22: 0.164 -> 0.148 ms): pad_w on the left, and on the right
-    // at most (kw - 1) * dilation_w, as far as a last window starting inside the input reaches (PyTorch's
-    // ceil-mode rule). Output and input columns both start at 0, as the host passes them.
-    rleft = RDom(x0 - pad_w, pad_w, "rleft");
-    rright = RDom(x0 + W, (kw - 1) * dilation_w, "rright");
+    // One vector of -inf either side: pad_w <= kw / 2 columns on the left, and on the right at
+    // most kw - 1, as far as a last window starting inside the input reaches (PyTorch's ceil-mode
+    // rule); the generator checks kw - 1 <= vw. Output and input columns both start at 0, as the
+    // host passes them.
+    rleft = RDom(x0 - vw, vw, "rleft");
+    rright = RDom(x0 + W, vw, "rright");
     rows(x, y, c, n) = undef<float>();
     rows(rleft, y, c, n) = ninf;
     rows(rright, y, c, n) = ninf;
     rows(rcol, y, c, n) = column_max(rcol);
     rows(rtail, y, c, n) = column_max(rtail);
     std::vector<Expr> taps;
-    for (int j = 0; j < kernel_w; ++j) taps.push_back(rows(x * sw - pad_w + j * dilation_w, y, c, n));
-    output(x, y, c, n) = with_nan(tap_max(get_target(), taps));
+    for (int j = 0; j < kernel_w; ++j) taps.push_back(rows(x * sw - pad_w + j, y, c, n));
+    output(x, y, c, n) = nan_chain_max(taps);
   }
 
   // vector_separable: cols(x, y) folds the kh rows of output row y for input column x (dense),
@@ -196,7 +198,8 @@ class Pool2d : public PoolBase<Pool2d> {
         throw std::invalid_argument("vector_separable=true needs op=max or avg, in_bounds, kernel = stride baked in");
       define_vector_separable();
     } else if (separable) {
-      if (op != PoolOp::max || kernel_h <= 0 || kernel_w <= 0) throw std::invalid_argument("separable=true needs op=max and a baked-in kernel");
+      if (op != PoolOp::max || kernel_h <= 0 || kernel_w <= 0 || kernel_w - 1 > vector_width)
+        throw std::invalid_argument("separable=true needs op=max and a baked-in kernel at most vector_width + 1 wide");
       define_separable_max();
     } else if (op == PoolOp::max) {
       // -inf padding is exact: it never wins a max.
@@ -235,24 +238,33 @@ class Pool2d : public PoolBase<Pool2d> {
     norm_type.set_estimate(2.0f);
   }
 
+  // The separable schedules' output loops: schedule_rows_parallel's (rows of outputs in
+  // parallel tasks), but the last vector of a row shifted inwards (recomputing a few outputs)
+  // whenever a row holds a whole vector; narrower rows take the guarded loop. A guarded tail made
+  // every strided load of it a lane-by-lane masked load (separable P2, 56-wide rows: 0.30 -> 0.21
+  // ms, 1 thread, 2026-11-22), and vector_separable's per-vector |cols| covers whole input
+  // vectors only when its vector is whole. Returns the vector loop |xo|, the row loop |yi| and
+  // the task loop |t|, where the passes' buffers go.
+  void schedule_rows_shifting_tail(Var& xo, Var& yi, Var& t) {
+    Var xi("xi"), yo("yo");
+    const auto rows_parallel = [&](Stage st, TailStrategy tail) {
+      st.split(x, xo, xi, vector_width, tail)
+          .split(y, yo, yi, rows_per_task, TailStrategy::GuardWithIf)
+          .reorder(xi, xo, yi, yo, c, n)
+          .fuse(yo, c, t)
+          .fuse(t, n, t)
+          .parallel(t)
+          .vectorize(xi);
+    };
+    rows_parallel(output.specialize(output.dim(0).extent() >= vector_width), TailStrategy::ShiftInwards);
+    rows_parallel(output, TailStrategy::GuardWithIf);
+  }
+
   void schedule() {
     if (auto_schedule) return;
     if (vector_separable) {
-      // Rows of outputs in parallel tasks as schedule_rows_parallel, the last vector of a row
-      // shifted inwards (cols then covers whole input vectors: a guarded tail would read past
-      // the row); rows narrower than a vector take the guarded loop.
-      Var xo("xo"), xi("xi"), yo("yo"), yi("yi"), t("t");
-      const auto rows_parallel = [&](Stage st, TailStrategy tail) {
-        st.split(x, xo, xi, vector_width, tail)
-            .split(y, yo, yi, rows_per_task, TailStrategy::GuardWithIf)
-            .reorder(xi, xo, yi, yo, c, n)
-            .fuse(yo, c, t)
-            .fuse(t, n, t)
-            .parallel(t)
-            .vectorize(xi);
-      };
-      rows_parallel(output.specialize(output.dim(0).extent() >= vector_width), TailStrategy::ShiftInwards);
-      rows_parallel(output, TailStrategy::GuardWithIf);
+      Var xo("xo"), yi("yi"), t("t");
+      schedule_rows_shifting_tail(xo, yi, t);
       // One vector over all the columns an output vector's windows span (a loop of narrower
       // ones kept |cols| in memory: P1 on wasm 0.42 -> 0.33 ms, 2026-11-22).
       const int span = (vector_width - 1) * stride_w + kernel_w;
@@ -260,26 +272,12 @@ class Pool2d : public PoolBase<Pool2d> {
       return;
     }
     if (separable) {
-      // schedule_rows_parallel's loops, but the last vector of a row shifted inwards (recomputing
-      // a few outputs) whenever a row holds a whole vector: a GuardWithIf tail made every
-      // strided load of it a lane-by-lane masked load (P2, 56-wide rows: 0.30 -> 0.21 ms, 1 thread, 2026-11-22).
-      Var xo("xo"), xi("xi"), yo("yo"), yi("yi"), t("t");
-      const auto rows_parallel = [&](Stage s, TailStrategy tail) {
-        s.split(x, xo, xi, vector_width, tail)
-            .split(y, yo, yi, rows_per_task, TailStrategy::GuardWithIf)
-            .reorder(xi, xo, yi, yo, c, n)
-            .fuse(yo, c, t)
-            .fuse(t, n, t)
-            .parallel(t)
-            .vectorize(xi);
-      };
+      Var xo("xo"), yi("yi"), t("t");
+      schedule_rows_shifting_tail(xo, yi, t);
       RVar co("rcol_o"), ci("rcol_i");
-      const Expr wide = output.dim(0).extent() >= vector_width;
-      rows_parallel(output.specialize(wide), TailStrategy::ShiftInwards);
-      rows_parallel(output, TailStrategy::GuardWithIf);
       rows.compute_at(output, yi).store_at(output, t);
-      rows.update(0).unscheduled();  // the padding columns: a few scalars
-      rows.update(1).unscheduled();
+      rows.update(0).vectorize(rleft);  // the padding columns: one vector store each side
+      rows.update(1).vectorize(rright);
       rows.update(2).split(rcol, co, ci, vector_width, TailStrategy::GuardWithIf).vectorize(ci);
       rows.update(3).split(rtail, co, ci, vector_width, TailStrategy::GuardWithIf).vectorize(ci);
       return;

@@ -18,17 +18,17 @@ poolkit_halide_variant(ID max_pool2d__k2s2_inside__v16_r8 GENERATOR pool2d
 poolkit_halide_variant(ID max_pool2d__k2s2__v16_r8 GENERATOR pool2d
   PARAMS op=max kernel_h=2 kernel_w=2 stride_h=2 stride_w=2 vector_width=16 rows_per_task=8)
 # _separable: a max over each input column's kh rows, then over kw columns (see pool2d_generator.cpp);
-# P2 0.69 -> 0.21 ms against the direct k3s2 row below (1 thread, 2026-11-22).
-if(EMSCRIPTEN)
-  # wasm: 8 lanes (2 simd128 vectors) beat 16, and tasks of 28 rows beat 8: each task allocates
-  # its row buffer and sets up its loops, which costs more in wasm (P2, node, 1 thread,
-  # 2026-11-22: v16_r8 0.160, v8_r8 0.148-0.165, v8_r28 0.144, v8_r56 0.139 ms).
-  poolkit_halide_variant(ID max_pool2d__k3s2__separable_v8_r28 GENERATOR pool2d
-    PARAMS op=max separable=true kernel_h=3 kernel_w=3 stride_h=2 stride_w=2 vector_width=8 rows_per_task=28)
-endif()
-poolkit_halide_variant(ID max_pool2d__k3s2__separable_v16_r8 GENERATOR pool2d
-  PARAMS op=max separable=true kernel_h=3 kernel_w=3 stride_h=2 stride_w=2 vector_width=16 rows_per_task=8
-  NATIVE_ONLY)
+# P2 0.69 -> 0.21 ms against the direct k3s2 row below (1 thread, 2026-11-22). One row for both
+# builds since the rework (clamped rows, nan_chain_max; P2 kernel alone, 1 thread, alternating
+# rounds, 2026-11-22): x86-64 vector_width 8 (ymm) rows_per_task 56 0.070 ms, 16/56 0.091, 8/28
+# 0.075, old v16_r8 0.125; wasm in node 8/56 0.114, 8/28 0.118, 4/28 0.121, old v8_r28 0.141.
+# Eight lanes tile P2's 56 outputs exactly (16 recompute 8 of every 56 through the shifted-in
+# last vector) and on this machine (AMD EPYC per lscpu) every 16-lane variant lost, the row pass
+# alone included; whole 56-row planes per task still give 2 threads 32 tasks each. poolkit bench,
+# 5 alternating rounds: 0.147 -> 0.077 ms (1 thread; native/bench/RESULTS.md, session 3).
+poolkit_halide_variant(ID max_pool2d__k3s2__separable_v8_r56 GENERATOR pool2d
+  PARAMS op=max separable=true kernel_h=3 kernel_w=3 stride_h=2 stride_w=2 vector_width=8 rows_per_task=56)
+# Direct: dilated 3x3/s2 windows (the separable row takes dilation 1 only).
 poolkit_halide_variant(ID max_pool2d__k3s2__v16_r8 GENERATOR pool2d
   PARAMS op=max kernel_h=3 kernel_w=3 stride_h=2 stride_w=2 vector_width=16 rows_per_task=8
   NATIVE_ONLY)

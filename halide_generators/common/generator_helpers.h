@@ -69,12 +69,28 @@ inline TapMax tap_max(const Target& target, const TapMax& a, const TapMax& b) {
 inline Expr with_nan(const TapMax& t) {
   return reinterpret<float>(select(t.bits > Expr(0x7f800000), Expr(0x7fc00000), reinterpret<int32_t>(t.max)));
 }
-// The result as one float for an intermediate buffer of a pool computed in passes (rows, then
-// columns): a NaN window becomes an all-ones NaN (one OR of the compare's lane mask), so the next
-// pass needs no second buffer of |bits| (P2 separable: 0.185 -> 0.135 ms x86-64, 0.35 -> 0.18 ms
-// wasm, 1 thread, 2026-11-22).
-inline Expr nan_folded(const TapMax& t) {
-  return reinterpret<float>(reinterpret<int32_t>(t.max) | select(t.bits > Expr(0x7f800000), Expr(-1), Expr(0)));
+// Max pooling with PyTorch's NaN rule for values only (any NaN's payload), in one float op per tap
+// plus an unordered compare per two taps, where tap_max spends an and, a max and a max per tap.
+// max_keeping_nan_of(kept, other) = strict_float(select(kept < other, other, kept)) is exactly
+// x86's maxps(other, kept) and wasm's pmax(kept, other), both of which return |kept| when either
+// is NaN: so each step of the chain keeps one operand's NaN, and one NaN test of the other
+// operands (LLVM merges two is_nan tests into one unordered compare) restores the rule. For
+// 3 taps: m1 = keep(t0, t1), m = keep(t2, m1), NaN test of t1 and m1: a load and a max, not two
+// loads — with two loads in the compare, LLVM's SLP vectorizer computed both loads' addresses as
+// one 2-lane vector add (vpbroadcastq, vpaddq, vmovq, vpextrq per pair; P2 separable 0.098 ms
+// against 0.070, x86-64, 1 thread, 2026-11-22).
+inline Expr max_keeping_nan_of(const Expr& kept, const Expr& other) {
+  return strict_float(select(kept < other, other, kept));
+}
+inline Expr nan_chain_max(const std::vector<Expr>& taps) {
+  if (taps.size() == 1) return taps[0];
+  Expr m = max_keeping_nan_of(taps[0], taps[1]);
+  Expr lost = is_nan(taps[1]);
+  for (size_t i = 2; i < taps.size(); ++i) {
+    lost = lost || is_nan(m);
+    m = max_keeping_nan_of(taps[i], m);
+  }
+  return strict_float(select(lost, std::numeric_limits<float>::quiet_NaN(), m));
 }
 
 // The larger of two floats, NaN when either is (which NaN is unspecified): one max plus one

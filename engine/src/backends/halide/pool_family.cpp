@@ -61,9 +61,12 @@ bool windows_inside(const Window2d& w, const Shape& in, const Shape& out) {
 bool applies_pool(const Variant& v, const Step& step, const Graph& g) {
   const PoolStep p = describe(step.first());
   if (v.str_param("op") != p.op || !window_applies(v, p.window)) return false;
-  // vector_separable variants read dense input columns under each vector of windows: the
-  // generator assumes undilated windows.
-  if (v.int_param("vector_separable") && (p.window.h.dilation != 1 || p.window.w.dilation != 1)) return false;
+  // vector_separable variants read dense input columns under each vector of windows, separable
+  // ones read window rows outside the input as the nearest input row (a row of the same window
+  // only when undilated): the generator assumes undilated windows.
+  if ((v.int_param("vector_separable") || v.int_param("separable")) &&
+      (p.window.h.dilation != 1 || p.window.w.dilation != 1))
+    return false;
   if (v.int_param("in_bounds")) {
     const Shape& in = g.value(step.first().inputs[0]).shape;
     const Shape& out = g.value(step.first().outputs[0]).shape;
