@@ -55,12 +55,23 @@ class PoolBase : public Generator<T> {
     iy = y * sh - pad_h + r.y * dilation_h;
   }
 
+  // The shape the autoscheduled variants plan for (estimates only: every variant still takes any
+  // shape; hand-scheduled variants ignore them): a 1 x 64 x estimate_size^2 input, estimate_pad
+  // padding, the baked-in window (2x2/s2 when not baked in). Defaults: P1/P3 (224, no padding);
+  // P2's rows say estimate_size=112 estimate_pad=1.
+  GP<int> estimate_size{"estimate_size", 224};
+  GP<int> estimate_pad{"estimate_pad", 0};
+
   void set_common_estimates() {
-    // P1's shape, for the autoscheduled variants; harmless for the others.
-    input.set_estimates({{0, 224}, {0, 224}, {0, 64}, {0, 1}});
+    input.set_estimates({{0, estimate_size}, {0, estimate_size}, {0, 64}, {0, 1}});
     for (auto* p : {&kernel_h_in, &kernel_w_in, &stride_h_in, &stride_w_in}) p->set_estimate(2);
-    for (auto* p : {&pad_h, &pad_w}) p->set_estimate(0);
+    for (auto* p : {&pad_h, &pad_w}) p->set_estimate(estimate_pad);
     for (auto* p : {&dilation_h, &dilation_w}) p->set_estimate(1);
+  }
+  // The output side of the estimates, from the window as PyTorch sizes it (floor mode).
+  int estimate_output_size() const {
+    const int k = kernel_h > 0 ? int(kernel_h) : 2, s = stride_h > 0 ? int(stride_h) : 2;
+    return (estimate_size + 2 * estimate_pad - k) / s + 1;
   }
 
   // acc is computed per vector of output columns: its tap loop runs over vectors of windows.
@@ -232,7 +243,7 @@ class Pool2d : public PoolBase<Pool2d> {
       output(x, y, c, n) = lp_root(acc(x, y, c, n), norm_type);
     }
     set_common_estimates();
-    output.set_estimates({{0, 112}, {0, 112}, {0, 64}, {0, 1}});
+    output.set_estimates({{0, estimate_output_size()}, {0, estimate_output_size()}, {0, 64}, {0, 1}});
     count_include_pad.set_estimate(1);
     divisor_override.set_estimate(0);
     norm_type.set_estimate(2.0f);
@@ -303,7 +314,7 @@ class MaxPool2dIndices : public PoolBase<MaxPool2dIndices> {
     acc(x, y, c, n) = max_update(v, cast<int64_t>(iy) * W + ix, acc(x, y, c, n));
     output(x, y, c, n) = acc(x, y, c, n);
     set_common_estimates();
-    output.set_estimates({{0, 112}, {0, 112}, {0, 64}, {0, 1}});
+    output.set_estimates({{0, estimate_output_size()}, {0, estimate_output_size()}, {0, 64}, {0, 1}});
   }
 
   void schedule() {

@@ -221,3 +221,69 @@ TEST_CASE("conformance: conv kernels over shapes around their register blocks", 
     }
   }
 }
+
+// The autoscheduled variants (variants.cmake AUTOSCHEDULER rows) apply only from the output size
+// their schedules were planned for (P1/P3, P2, C1, F1; min_output), which the cases above never
+// reach: here the benchmark shapes themselves and larger odd ones (tails of every split), NaN and
+// +-inf in the pooling data. Every variant of each node runs, hand-scheduled ones included.
+TEST_CASE("conformance: the benchmark shapes and odd larger ones", "[conformance]") {
+  const auto backends = backends_under_test();
+  if (backends.empty()) return;
+  std::mt19937 rng(20261122);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::uniform_real_distribution<float> u(0.0f, 1.0f);
+  const auto random_tensor = [&](const Shape& s, bool specials, float scale) {
+    Tensor t = Tensor::zeros(s);
+    for (float& v : t.data<float>()) {
+      v = normal(rng) * scale;
+      const float r = u(rng);
+      if (specials && r < 0.01f) v = NAN;
+      else if (specials && r < 0.02f) v = -INFINITY;
+      else if (specials && r < 0.03f) v = INFINITY;
+    }
+    return t;
+  };
+  const auto check = [&](const Graph& g, const NamedTensors& inputs) {
+    const NamedTensors want = Session(g, "reference").run(inputs);
+    for (const auto& b : backends) check_backend(b, g, inputs, want, g.to_json());
+  };
+  // P1 / P3 (2x2/s2) and P2 (3x3/s2/p1), then odd sizes above them.
+  for (const Shape& xs : {Shape{1, 64, 224, 224}, Shape{1, 65, 227, 230}, Shape{1, 64, 112, 112}, Shape{2, 64, 113, 117}}) {
+    const bool p2 = xs[2] < 200;
+    const int64_t k = p2 ? 3 : 2, pad = p2 ? 1 : 0;
+    for (bool avg : {false, true}) {
+      if (avg && p2) continue;
+      Graph g;
+      const ValueId in = g.input("x", xs);
+      const auto outs = avg ? g.add("y", AvgPool2dAttrs{{k, k}, Pair{2, 2}, {pad, pad}, false, true}, {in})
+                            : g.add("y", MaxPool2dAttrs{{k, k}, Pair{2, 2}, {pad, pad}, {1, 1}, false, false}, {in});
+      g.output(outs[0]);
+      check(g, {{"x", random_tensor(xs, true, 1.0f)}});
+    }
+  }
+  // C1 (conv 3x3/p1 64 -> 64 on 56x56), then more columns, rows and output channels; F1 (+ relu +
+  // max 2x2/s2 on 112x112), then odd sizes. He-scaled weights, as the conv cases above.
+  struct Conv {
+    Shape x;
+    int64_t cout;
+    bool pool;
+  };
+  for (const Conv& c : {Conv{{1, 64, 56, 56}, 64, false}, Conv{{1, 64, 57, 61}, 70, false},
+                        Conv{{1, 64, 112, 112}, 64, true}, Conv{{1, 64, 115, 118}, 64, true}}) {
+    Graph g;
+    const int64_t cin = c.x[1];
+    const ValueId x = g.input("x", c.x);
+    const ValueId w = g.input("w", Shape{c.cout, cin, 3, 3});
+    const ValueId b = g.input("b", Shape{c.cout});
+    auto outs = g.add("c", Conv2dAttrs{{1, 1}, {Conv2dPadding::Mode::explicit_values, {1, 1}}, {1, 1}, 1}, {x, w, b});
+    if (c.pool) {
+      outs = g.add("r", ReluAttrs{}, {outs[0]});
+      outs = g.add("p", MaxPool2dAttrs{{2, 2}, Pair{2, 2}, {0, 0}, {1, 1}, false, false}, {outs[0]});
+    }
+    g.output(outs[0]);
+    const float he = std::sqrt(2.0f / static_cast<float>(cin * 9));
+    check(g, {{"x", random_tensor(c.x, false, 1.0f)},
+              {"w", random_tensor({c.cout, cin, 3, 3}, false, he)},
+              {"b", random_tensor({c.cout}, false, 1.0f)}});
+  }
+}

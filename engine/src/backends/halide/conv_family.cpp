@@ -209,7 +209,7 @@ const Variant& winograd_or_direct(const Variant& v, const Step& s, const Graph& 
   const Variant* best = nullptr;
   double best_cost = 0;
   for (const Variant* d : applicable_variants(s, g)) {
-    if (d->int_param("winograd")) continue;
+    if (d->int_param("winograd") || d->autoscheduled()) continue;
     const double cost = family(s.family)->default_cost(*d, s, g, 1);
     if (!best || (cost >= 0 && (best_cost < 0 || cost < best_cost))) best = d, best_cost = cost;
   }

@@ -1,5 +1,7 @@
 #include "backends/halide/plan.h"
 
+#include <sstream>
+
 #include "graph/op_table.h"
 #include "graph/pool_geometry.h"
 
@@ -33,12 +35,31 @@ const Family* family(std::string_view name) {
   return nullptr;
 }
 
+namespace {
+
+// An autoscheduled variant runs only on outputs at least as wide, tall and deep as the shape its
+// schedule was planned for (min_output=WxHxC, variants.cmake MIN_OUTPUT): smaller ones fail its
+// loop splits.
+bool big_enough_for(const Variant& v, const Step& step, const Graph& graph) {
+  const std::string_view min = v.str_param("min_output");
+  if (min.empty()) return true;
+  const Shape& out = graph.value(step.last().outputs[0]).shape;
+  if (out.rank() != 4) return false;
+  int64_t need[3] = {0, 0, 0};
+  std::istringstream in{std::string(min)};
+  char x;
+  in >> need[0] >> x >> need[1] >> x >> need[2];
+  return out[3] >= need[0] && out[2] >= need[1] && out[1] >= need[2];
+}
+
+}  // namespace
+
 std::vector<const Variant*> applicable_variants(const Step& step, const Graph& graph) {
   std::vector<const Variant*> out;
   const Family* f = family(step.family);
   if (!f || !f->accepts(step, graph)) return out;
   for (const Variant& v : variants())
-    if (v.generator == f->generator && f->applies(v, step, graph)) out.push_back(&v);
+    if (v.generator == f->generator && f->applies(v, step, graph) && big_enough_for(v, step, graph)) out.push_back(&v);
   return out;
 }
 
@@ -90,7 +111,9 @@ const Variant* choose(const Step& step, const Graph& g, const std::map<std::stri
     throw Error(ErrorKind::unsupported, detail::node_where(n->name, n->kind()) + ": variant '" + it->second +
                                             "' does not apply on backend 'cpu' (see `poolkit ops` / bench variants)");
   }
-  const auto candidates = applicable_variants(step, g);
+  // Autoscheduled variants are experiments (variants.cmake): only an override picks them.
+  auto candidates = applicable_variants(step, g);
+  std::erase_if(candidates, [](const Variant* v) { return v->autoscheduled(); });
   const Family* f = family(step.family);
   if (!f->default_cost) return candidates.empty() ? nullptr : candidates.front();
   const Variant* best = nullptr;

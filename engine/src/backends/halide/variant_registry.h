@@ -18,6 +18,9 @@ struct Variant {
   // An integer param, 0 when absent ("not specialized"). bool params read as 0/1.
   int int_param(std::string_view name) const;
   std::string_view str_param(std::string_view name) const;  // "" when absent
+  // An AUTOSCHEDULER row of variants.cmake (its params say autoscheduler=<name>): never the
+  // planner's default, it runs on request (--variant, a tuned table).
+  bool autoscheduled() const { return params.count("autoscheduler") != 0; }
 };
 
 const std::vector<Variant>& variants();
