@@ -43,8 +43,14 @@ poolkit_halide_variant(ID max_pool2d__k2s2__mullapudi2016 GENERATOR pool2d AUTOS
 poolkit_halide_variant(ID max_pool2d__k2s2__li2018 GENERATOR pool2d AUTOSCHEDULER Halide::Li2018
   PARAMS op=max kernel_h=2 kernel_w=2 stride_h=2 stride_w=2)
 
-poolkit_halide_variant(ID max_pool2d_indices__k2s2__v16_r8 GENERATOR max_pool2d_indices
-  PARAMS kernel_h=2 kernel_w=2 stride_h=2 stride_w=2 vector_width=16 rows_per_task=8)
+# _tiled: windows that tile the input (stride = kernel, no padding or dilation), any kernel size:
+# rows first over dense input columns, then columns (pool2d_generator.cpp). Against the generic
+# row, 1 thread, x86-64 (2026-11-22, alternating runs, load average ~6): 1x3x1024x1024 k8 0.53-0.57
+# vs 1.53 ms, 1x3x512x512 k8 0.12 vs 0.34, 1x64x112x112 k2 0.70-0.72 vs 1.8-2.9. It replaces a
+# k2s2 row (taps baked in and unrolled) that lost the last-NaN rule when a window held two NaNs
+# (conformance, windows that tile the input) and was no faster than the generic row (k2: 2.8 ms).
+poolkit_halide_variant(ID max_pool2d_indices__tiled__v16_r8 GENERATOR max_pool2d_indices
+  PARAMS tiled=true vector_width=16 rows_per_task=8)
 poolkit_halide_variant(ID max_pool2d_indices__generic__v16_r8 GENERATOR max_pool2d_indices
   PARAMS vector_width=16 rows_per_task=8)
 
