@@ -344,7 +344,8 @@ class MaxPool2dIndices : public PoolBase<MaxPool2dIndices> {
     acc.compute_at(output, xo).vectorize(x, vector_width, TailStrategy::GuardWithIf);
     acc.update().reorder(x, rx).vectorize(x, vector_width, TailStrategy::GuardWithIf);
     // The column pass reads every kw-th column of the row pass's block: a gather (a load per
-    // lane) at a run-time width; at these constant widths, whole vectors and a deinterleave.
+    // lane) at a run-time width; at these constant widths, whole vectors and a deinterleave
+    // (wasm, against gathers at every width: see variants.cmake).
     for (int k : {2, 4, 8}) acc.update().specialize(kw == k);
     // The row pass keeps its running (max, row) pairs in registers across the window's rows.
     // Its block is vector_width * kw columns, a run-time size: stored per task (schedule_rows_parallel's
