@@ -302,9 +302,41 @@ class Pool2d : public PoolBase<Pool2d> {
 class MaxPool2dIndices : public PoolBase<MaxPool2dIndices> {
  public:
   Output<Func> output{"output", {Float(32), Int(64)}, 4};  // (values, per-plane argmax h*W+w)
+  // true: windows tile the input — stride = kernel, no padding, dilation 1, every window inside
+  // (the host checks; the stride inputs are then ignored). Kernel sizes stay run-time values (the
+  // demo's slider). Two passes: each input column's best over the window's rows, with dense
+  // vector loads, then each window's best over its columns from that small block. The generic
+  // form read every tap with a strided load through the boundary condition: 1x3x1024x1024, k8,
+  // 1 thread (2026-11-22): see variants.cmake.
+  GP<bool> tiled{"tiled", false};
 
   void generate() {
     define_window();
+    if (tiled) {
+      generate_tiled();
+    } else {
+      generate_direct();
+    }
+    set_common_estimates();
+    output.set_estimates({{0, estimate_output_size()}, {0, estimate_output_size()}, {0, 64}, {0, 1}});
+  }
+
+  void schedule() {
+    if (auto_schedule) return;
+    if (!tiled) {
+      schedule_window(output);
+      return;
+    }
+    schedule_tiled();
+  }
+
+ private:
+  Var col{"col"};
+  Func cols{"cols"};
+  RDom ry, rx;
+
+  // Every tap through the boundary condition, in row-major order.
+  void generate_direct() {
     const Expr W = input.dim(0).extent();
     Func padded = BoundaryConditions::constant_exterior(input, -std::numeric_limits<float>::infinity());
     const Expr v = padded(ix, iy, c, n);
@@ -313,13 +345,47 @@ class MaxPool2dIndices : public PoolBase<MaxPool2dIndices> {
     acc(x, y, c, n) = Tuple(-std::numeric_limits<float>::infinity(), cast<int64_t>(h0) * W + w0);
     acc(x, y, c, n) = max_update(v, cast<int64_t>(iy) * W + ix, acc(x, y, c, n));
     output(x, y, c, n) = acc(x, y, c, n);
-    set_common_estimates();
-    output.set_estimates({{0, estimate_output_size()}, {0, estimate_output_size()}, {0, 64}, {0, 1}});
   }
 
-  void schedule() {
-    if (auto_schedule) return;
-    schedule_window(output);
+  void schedule_tiled() {
+    Var xo("xo"), ixo("ixo"), ixi("ixi");
+    schedule_rows_parallel(output, vector_width, rows_per_task, x, y, c, n, xo);
+    acc.compute_at(output, xo).vectorize(x, vector_width, TailStrategy::GuardWithIf);
+    acc.update().reorder(x, rx).vectorize(x, vector_width, TailStrategy::GuardWithIf);
+    // The column pass reads every kw-th column of the row pass's block: a gather (a load per
+    // lane) at a run-time width; at these constant widths, whole vectors and a deinterleave
+    // (wasm, against gathers at every width: see variants.cmake).
+    for (int k : {2, 4, 8}) acc.update().specialize(kw == k);
+    // The row pass keeps its running (max, row) pairs in registers across the window's rows.
+    // Its block is vector_width * kw columns, a run-time size: stored per task (schedule_rows_parallel's
+    // t), not allocated per vector of outputs (a malloc per vector doubled k2's time).
+    cols.compute_at(output, xo).store_at(output, Var("t")).vectorize(col, vector_width, TailStrategy::GuardWithIf);
+    cols.update()
+        .split(col, ixo, ixi, vector_width, TailStrategy::GuardWithIf)
+        .reorder(ixi, ry, ixo)
+        .vectorize(ixi);
+  }
+
+  // The same answer as the tap-by-tap scan in row-major order (first max wins, the last NaN
+  // wins): a column keeps its first max or last NaN over the rows (max_update); across columns,
+  // scanned left to right, a tie in value goes to the smaller row, a NaN to the larger or equal
+  // row, and a NaN is never displaced by a number. NaN tests on the bits: fast-math proof.
+  void generate_tiled() {
+    const Expr W = input.dim(0).extent();
+    const float ninf = -std::numeric_limits<float>::infinity();
+    ry = RDom(0, kh, "ry");
+    rx = RDom(0, kw, "rx");
+    cols(col, y, c, n) = Tuple(ninf, 0);
+    cols(col, y, c, n) = max_update(input(col, y * kh + ry, c, n), ry, cols(col, y, c, n));
+    const Expr bv = cols(x * kw + rx, y, c, n)[0], brow = cols(x * kw + rx, y, c, n)[1];
+    acc(x, y, c, n) = Tuple(ninf, 0, 0);  // (value, row, column) in the window; all -inf: its first tap
+    const Expr av = acc(x, y, c, n)[0], arow = acc(x, y, c, n)[1];
+    const Expr a_nan = abs_bits(av) > 0x7f800000, b_nan = abs_bits(bv) > 0x7f800000;
+    const Expr take = select(b_nan, !a_nan || brow >= arow, !a_nan && (bv > av || (bv == av && brow < arow)));
+    acc(x, y, c, n) = Tuple(strict_float(select(take, bv, av)), select(take, brow, arow),
+                            select(take, rx, acc(x, y, c, n)[2]));
+    output(x, y, c, n) = Tuple(acc(x, y, c, n)[0],
+                               cast<int64_t>(y * kh + acc(x, y, c, n)[1]) * W + x * kw + acc(x, y, c, n)[2]);
   }
 };
 

@@ -59,8 +59,23 @@ poolkit_halide_variant(ID max_pool2d__k3s2__li2018 GENERATOR pool2d AUTOSCHEDULE
   PARAMS op=max kernel_h=3 kernel_w=3 stride_h=2 stride_w=2 estimate_size=112 estimate_pad=1
   MIN_OUTPUT 56 56 64)
 
-poolkit_halide_variant(ID max_pool2d_indices__k2s2__v16_r8 GENERATOR max_pool2d_indices
-  PARAMS kernel_h=2 kernel_w=2 stride_h=2 stride_w=2 vector_width=16 rows_per_task=8)
+# _tiled: windows that tile the input (stride = kernel, no padding or dilation), any kernel size:
+# rows first over dense input columns, then columns (pool2d_generator.cpp). Against the generic
+# row, 1 thread, x86-64 (2026-11-22, alternating runs, load average ~6): 1x3x1024x1024 k8 0.53-0.57
+# vs 1.53 ms, 1x3x512x512 k8 0.12 vs 0.34, 1x64x112x112 k2 0.70-0.72 vs 1.8-2.9. It replaces a
+# k2s2 row (taps baked in and unrolled) that lost the last-NaN rule when a window held two NaNs
+# (conformance, windows that tile the input) and was no faster than the generic row (k2: 2.8 ms).
+if(EMSCRIPTEN)
+  # wasm: 4 lanes (one simd128 vector). V8's optimizing compiler made the 16-lane row 2-3x slower
+  # than its own baseline code (1.1-1.25 vs 0.45 ms); the demo's graph (1x3x300x451, k8, node
+  # --no-liftoff, 1 thread, 2026-11-22): v4 0.18, v8 0.24, gathers instead of the constant-width
+  # column passes v4 0.18 / v8 0.20 / v16 1.2-1.35, generic 0.82 ms; 1x64x112x112 k2: v4 1.5,
+  # gathers 1.6, generic 3.4 ms; 1x64x111x111 k3 (gathers both): 1.0 vs 2.8 ms.
+  poolkit_halide_variant(ID max_pool2d_indices__tiled__v4_r8 GENERATOR max_pool2d_indices
+    PARAMS tiled=true vector_width=4 rows_per_task=8)
+endif()
+poolkit_halide_variant(ID max_pool2d_indices__tiled__v16_r8 GENERATOR max_pool2d_indices
+  PARAMS tiled=true vector_width=16 rows_per_task=8 NATIVE_ONLY)
 poolkit_halide_variant(ID max_pool2d_indices__generic__v16_r8 GENERATOR max_pool2d_indices
   PARAMS vector_width=16 rows_per_task=8)
 

@@ -158,6 +158,66 @@ TEST_CASE("conformance: baked-in pooling windows over widths around the vector w
   }
 }
 
+// Max pooling with indices where the windows tile the input (stride = kernel, no padding): the
+// cpu backend's tiled variant reduces rows, then columns, and must still give PyTorch's indices —
+// the first maximum in row-major order, the last NaN. Small integer values make ties common,
+// NaN is dense enough for several per window, some planes are all -inf; widths around the
+// vector width, rows and columns left over past the last window, rectangular windows, ceil mode
+// (no overhang when the size divides), and 1-D pooling (1-row planes).
+TEST_CASE("conformance: max pooling with indices over windows that tile the input", "[conformance]") {
+  const auto backends = backends_under_test();
+  if (backends.empty()) return;
+  std::mt19937 rng(8675309);
+  std::uniform_int_distribution<int> small(-2, 2);
+  std::uniform_real_distribution<float> u(0.0f, 1.0f);
+  const auto fill = [&](Tensor& x, float nan_rate) {
+    for (float& v : x.data<float>()) {
+      v = static_cast<float>(small(rng));
+      const float r = u(rng);
+      if (r < nan_rate) v = NAN;
+      else if (r < nan_rate + 0.05f) v = -INFINITY;
+      else if (r < nan_rate + 0.06f) v = INFINITY;
+    }
+    const int64_t plane = x.shape()[x.shape().rank() - 1] * (x.shape().rank() == 4 ? x.shape()[2] : 1);
+    auto d = x.data<float>();
+    for (int64_t i = 0; i < plane; ++i) d[static_cast<size_t>(i)] = -INFINITY;  // plane 0: all -inf
+  };
+  const auto check = [&](Graph& gg, const Tensor& x) {
+    NamedTensors inputs{{"x", x}};
+    const NamedTensors want = Session(gg, "reference").run(inputs);
+    for (const auto& b : backends) check_backend(b, gg, inputs, want, gg.to_json());
+  };
+  for (int64_t kh : {1, 2, 3, 8}) {
+    for (int64_t kw : {2, 3, 4, 5, 8}) {
+      for (int64_t ow : {1, 5, 16, 17, 33}) {
+        const int64_t oh = 1 + (ow + kw) % 4;
+        const int64_t extra = (ow + kh) % 3;  // rows and columns no window covers
+        const Shape xs{1, 3, oh * kh + extra, ow * kw + extra};
+        for (float nan_rate : {0.0f, 0.1f}) {
+          Tensor x = Tensor::zeros(xs);
+          fill(x, nan_rate);
+          Graph gg;
+          const ValueId in = gg.input("x", xs);
+          const bool ceil = extra == 0 && ow % 2 == 1;
+          for (ValueId o : gg.add("y", MaxPool2dAttrs{{kh, kw}, std::nullopt, {0, 0}, {1, 1}, ceil, true}, {in})) gg.output(o);
+          check(gg, x);
+        }
+      }
+    }
+  }
+  for (int64_t k : {2, 3, 8}) {
+    for (int64_t ow : {1, 16, 17, 40}) {
+      const Shape xs{2, 3, ow * k + ow % 2};
+      Tensor x = Tensor::zeros(xs);
+      fill(x, 0.1f);
+      Graph gg;
+      const ValueId in = gg.input("x", xs);
+      for (ValueId o : gg.add("y", MaxPool1dAttrs{k, std::nullopt, 0, 1, false, true}, {in})) gg.output(o);
+      check(gg, x);
+    }
+  }
+}
+
 // The conv kernels' register-blocked paths (and the fused conv -> relu -> max pool block) only
 // run on outputs at least one block wide, tall and deep, and the Winograd variants only from 16
 // tiles per row and 16 output channels: random graphs are too small for them. Here: widths and

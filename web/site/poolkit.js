@@ -4,7 +4,10 @@
 //   await poolkit.ready;                       // resolves to poolkit itself once the wasm loaded
 //   const out = poolkit.run(graph, inputs, {backend: 'cpu', threads: 2});
 //     graph:   the graph JSON object (DESIGN.md "Graph JSON"; constants inline with "data")
-//     inputs:  {name: {shape: [...], data: Float32Array}}
+//     inputs:  {name: {shape: [...], data: Float32Array}}; data may also be a Float64Array or a
+//              plain array of numbers (nested arrays are read in row-major order), converted to
+//              float32 as the CLI converts <f8 .npy files — an input the graph declares int64
+//              (indices) takes Int32Array, BigInt64Array or an array of integers
 //     out:     {outputName: {shape: [...], data: Float32Array | Int32Array (indices)}}
 //     backend: 'cpu' (default when compiled in) or 'reference'
 //     threads: the cpu backend's thread count, default 1 so that results and timings compare
@@ -51,11 +54,61 @@
       }
       const threads = Math.min(asked, api.maxThreads);
       const text = typeof graph === 'string' ? graph : JSON.stringify(graph);
-      const r = m.runGraph(text, inputs ?? {}, backend, threads);
+      const r = m.runGraph(text, engineInputs(graph, inputs), backend, threads);
       api.lastRun = { backend, threads, totalMs: r.totalMs, nodeMs: r.nodeMs, kernels: r.kernels };
       return r.outputs;
     },
   };
+  // The inputs as the engine takes them: typed arrays pass through; Float64Array and plain
+  // arrays become Float32Array (BigInt64Array for an input the graph declares int64); anything
+  // else is an Error naming the input, in one line like the engine's.
+  function engineInputs(graph, inputs) {
+    if (inputs === undefined || inputs === null) return {};
+    if (typeof inputs !== 'object') throw new Error(`inputs must be an object {name: {shape, data}}, not ${describe(inputs)}`);
+    let declared = {};
+    try {
+      declared = (typeof graph === 'string' ? JSON.parse(graph) : graph)?.inputs ?? {};
+    } catch (e) {
+      // not JSON: the engine reports it
+    }
+    const out = {};
+    for (const [name, spec] of Object.entries(inputs)) {
+      if (spec === null || typeof spec !== 'object' || !('data' in spec)) {
+        throw new Error(`input '${name}': must be {shape: [...], data: Float32Array}, not ${describe(spec)}`);
+      }
+      const data = spec.data;
+      if (data instanceof Float32Array || data instanceof Int32Array || data instanceof BigInt64Array) {
+        out[name] = spec;
+        continue;
+      }
+      let values;
+      if (data instanceof Float64Array) {
+        values = data;
+      } else if (Array.isArray(data)) {
+        values = data.flat(Infinity);
+        const bad = values.findIndex((v) => typeof v !== 'number');
+        if (bad >= 0) throw new Error(`input '${name}': 'data' value ${bad} is ${describe(values[bad])}, not a number`);
+      } else {
+        throw new Error(`input '${name}': 'data' must be a Float32Array, a Float64Array or an array of numbers ` +
+          `(Int32Array / BigInt64Array for indices), not ${describe(data)}`);
+      }
+      if (declared[name]?.dtype === 'int64') {
+        const bad = Array.prototype.findIndex.call(values, (v) => !Number.isSafeInteger(v));
+        if (bad >= 0) throw new Error(`input '${name}': int64 'data' value ${bad} is ${values[bad]}, not an integer`);
+        out[name] = { ...spec, data: BigInt64Array.from(values, (v) => BigInt(v)) };
+      } else {
+        out[name] = { ...spec, data: Float32Array.from(values) };
+      }
+    }
+    return out;
+  }
+  function describe(v) {
+    if (v === null) return 'null';
+    if (Array.isArray(v)) return 'an array';
+    if (typeof v === 'object') return `a ${v.constructor?.name ?? 'object'}`;
+    return `${typeof v} ${String(v).slice(0, 20)}`;
+  }
+
   function need() {
     if (!module) throw new Error('poolkit is not ready yet: await poolkit.ready first');
     return module;

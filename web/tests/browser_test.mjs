@@ -125,8 +125,35 @@ try {
       } catch (e) {
         error = { isError: e instanceof Error, message: e.message };
       }
-      return { backends: poolkit.backends(), ops: poolkit.ops().map((o) => o.name), out, error };
+      // Input data beyond the contract's Float32Array: plain (nested) arrays and Float64Array
+      // convert to float32; an int64 input takes an array of integers; the rest is one Error line.
+      const viaTypes = {};
+      for (const [label, data] of [['Array', [5, 6, 7, 9]], ['nested Array', [[[[5, 6], [7, 9]]]]],
+        ['Float64Array', new Float64Array([5, 6, 7, 9])]]) {
+        const o = poolkit.run(graph('max_pool2d', { return_indices: true }), { x: { shape: [1, 1, 2, 2], data } });
+        viaTypes[label] = [o.p.data[0], Number(o['p.indices'].data[0])];
+      }
+      const unpool = poolkit.run({ inputs: { v: { shape: [1, 1, 1, 1] }, i: { shape: [1, 1, 1, 1], dtype: 'int64' } },
+        nodes: [{ name: 'u', op: 'max_unpool2d', inputs: ['v', 'i'], kernel_size: 2 }], outputs: ['u'] },
+      { v: { shape: [1, 1, 1, 1], data: [9] }, i: { shape: [1, 1, 1, 1], data: [3] } });
+      viaTypes.unpool = [...unpool.u.data];
+      const badInputs = [];
+      for (const data of [[5, '6', 7, 9], 'abcd', new Uint8Array(4), undefined]) {
+        try {
+          poolkit.run(graph('avg_pool2d'), { x: { shape: [1, 1, 2, 2], data } });
+          badInputs.push(null);
+        } catch (e) {
+          badInputs.push({ isError: e instanceof Error, message: e.message });
+        }
+      }
+      return { backends: poolkit.backends(), ops: poolkit.ops().map((o) => o.name), out, error, viaTypes, badInputs };
     });
+    for (const [label, got] of Object.entries(r.viaTypes)) {
+      assert.deepEqual(got, label === 'unpool' ? [0, 0, 0, 9] : [9, 3], `poolkit.run with ${label} data`);
+    }
+    for (const b of r.badInputs) {
+      assert.ok(b && b.isError && /^input 'x': /.test(b.message) && !b.message.includes('\n'), `bad input data: ${JSON.stringify(b)}`);
+    }
     assert.ok(r.backends.includes('reference') && r.backends.includes('cpu'), 'backends: ' + r.backends);
     for (const op of ['max_pool2d', 'avg_pool2d', 'lp_pool2d', 'fractional_max_pool2d', 'stochastic_pool2d']) {
       assert.ok(r.ops.includes(op), `poolkit.ops() lacks ${op}`);

@@ -33,14 +33,14 @@ void run(const Variant& v, const Step& step, const Graph& g, ValueTable& values)
   const Node& n = step.first();
   const Tensor& x = input_of(step, values, 0);
   Tensor& y = new_output(step, g, values, 0);
-  const std::vector<int64_t> out_dims = as_nchw(y.shape(), false);
+  const auto out_dims = as_nchw(y.shape(), false);
   // Variants without indices take a 1-element dummy (the generator's signature is fixed).
   Tensor dummy;
   Tensor* idx = &dummy;
   std::vector<int64_t> idx_dims{1, 1, 1, 1};
   if (wants_indices(n)) {
     idx = &new_output(step, g, values, 1);
-    idx_dims = out_dims;
+    idx_dims.assign(out_dims.begin(), out_dims.end());
   } else {
     dummy = Tensor::zeros(Shape{1, 1, 1, 1}, DType::i64);
   }

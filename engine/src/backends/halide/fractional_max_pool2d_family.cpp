@@ -29,7 +29,7 @@ using FractionalFn = int (*)(halide_buffer_t* input, halide_buffer_t* samples, u
 void run(const Variant& v, const Step& step, const Graph& g, ValueTable& values) {
   const FractionalMaxPool2dAttrs& a = attrs_of(step);
   const Tensor& x = input_of(step, values, 0);
-  const std::vector<int64_t> in_dims = as_nchw(x.shape(), false);
+  const auto in_dims = as_nchw(x.shape(), false);
   const int64_t planes = in_dims[0] * in_dims[1];
   // Samples: [N, C, 2] ([1, C, 2] for an unbatched input), checked here as the reference checks
   // them (same order, same message) since the kernel cannot report a bad value. Absent: a
@@ -53,13 +53,13 @@ void run(const Variant& v, const Step& step, const Graph& g, ValueTable& values)
     dummy_samples = Tensor::zeros(Shape{1, 1, 1});
   }
   Tensor& y = new_output(step, g, values, 0);
-  const std::vector<int64_t> out_dims = as_nchw(y.shape(), false);
+  const auto out_dims = as_nchw(y.shape(), false);
   Tensor dummy_indices;
   Tensor* idx = &dummy_indices;
   std::vector<int64_t> idx_dims{1, 1, 1, 1};
   if (a.return_indices) {
     idx = &new_output(step, g, values, 1);
-    idx_dims = out_dims;
+    idx_dims.assign(out_dims.begin(), out_dims.end());
   } else {
     dummy_indices = Tensor::zeros(Shape{1, 1, 1, 1}, DType::i64);
   }

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "backends/halide/family_helpers.h"
+#include "backends/halide/halide_thread_pool.h"
 #include "backends/halide/plan.h"
 #include "graph/op_table.h"
 
@@ -14,34 +15,49 @@ namespace {
 class CpuExecutable final : public Executable {
  public:
   CpuExecutable(const Graph& graph, const CompileOptions& options)
-      : graph_(graph), steps_(plan(graph_, options.variants, resolved_threads(options.threads))), threads_(options.threads) {}
+      : graph_(graph), steps_(plan(graph_, options.variants, resolved_threads(options.threads))), threads_(options.threads),
+        values_(graph_.values().size()) {
+    for (const Step& s : steps_) families_.push_back(family(s.family));
+    for (size_t v = 0; v < values_.size(); ++v) {
+      const Value::Source source = graph_.values()[v].source;
+      if (source == Value::Source::constant) values_[v] = graph_.constant_value(static_cast<ValueId>(v));
+      if (source == Value::Source::node) node_values_.push_back(v);
+    }
+    times_.reserve(steps_.size());
+  }
 
   std::vector<Tensor> run(const std::vector<Tensor>& inputs) override {
-    ValueTable values(graph_.values().size());
+    // One table across runs (a run of a microsecond op is mostly bookkeeping: P4 is 5 us): the
+    // constants sit in it from the constructor, node values stay from the last run and are
+    // recycled when the caller has let go of them — memory-bound kernels otherwise pay for page
+    // faults on fresh allocations (P6's 103 MB output: a fault per 4 KiB page).
+    ValueTable& values = values_;
+    struct ReleaseInputs {  // the caller's tensors are not kept past the run, whatever happens
+      const Graph& g;
+      ValueTable& values;
+      ~ReleaseInputs() {
+        for (ValueId id : g.inputs()) values[static_cast<size_t>(id)] = Tensor();
+      }
+    } release{graph_, values};
     for (size_t i = 0; i < inputs.size(); ++i) values[static_cast<size_t>(graph_.inputs()[i])] = inputs[i];
-    for (size_t v = 0; v < values.size(); ++v) {
-      if (graph_.values()[v].source == Value::Source::constant) values[v] = graph_.constant_value(static_cast<ValueId>(v));
-    }
-    // Recycle last run's buffers the caller has let go of: memory-bound kernels otherwise pay
-    // for page faults on fresh allocations (P6's 103 MB output: a fault per 4 KiB page).
-    arena_.resize(values.size());
-    for (size_t v = 0; v < values.size(); ++v) {
-      if (graph_.values()[v].source == Value::Source::node && arena_[v].sole_owner()) values[v] = arena_[v];
-    }
+    for (size_t v : node_values_)
+      if (!values[v].sole_owner()) values[v] = Tensor();
     set_threads(threads_);
     times_.clear();
-    for (const Step& step : steps_) {
+    for (size_t i = 0; i < steps_.size(); ++i) {
+      const Step& step = steps_[i];
       const auto start = std::chrono::steady_clock::now();
       const Value& out = graph_.value(step.last().outputs[0]);
       if (out.shape.numel() == 0) {  // empty batch: nothing to compute, but outputs must exist
-        for (size_t i = 0; i < step.last().outputs.size(); ++i) new_output(step, graph_, values, i);
+        for (size_t o = 0; o < step.last().outputs.size(); ++o) new_output(step, graph_, values, o);
         times_.push_back({step.last().name, 0.0});
         continue;
       }
       try {
-        const Family& f = *family(step.family);
+        const Family& f = *families_[i];
         const Variant& variant = f.resolve ? f.resolve(*step.variant, step, graph_, values) : *step.variant;
-        ran_[static_cast<size_t>(&step - steps_.data())] = &variant;
+        ran_[i] = &variant;
+        const SerialLoops serial(step.serial);
         f.run(variant, step, graph_, values);
       } catch (const Error& e) {
         const std::string where = detail::node_where(step.last().name, step.last().kind());
@@ -51,10 +67,8 @@ class CpuExecutable final : public Executable {
       times_.push_back({step.last().name,
                         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count()});
     }
-    for (size_t v = 0; v < values.size(); ++v) {
-      if (graph_.values()[v].source == Value::Source::node) arena_[v] = values[v];
-    }
     std::vector<Tensor> results;
+    results.reserve(graph_.outputs().size());
     for (ValueId id : graph_.outputs()) results.push_back(values[static_cast<size_t>(id)]);
     return results;
   }
@@ -78,7 +92,9 @@ class CpuExecutable final : public Executable {
   std::vector<const Variant*> ran_ = std::vector<const Variant*>(steps_.size(), nullptr);
   std::vector<NodeTime> times_;  // of the last run()
   int threads_;
-  std::vector<Tensor> arena_;  // by ValueId: buffers of the last run, reused once released
+  std::vector<const Family*> families_;  // by step
+  ValueTable values_;                    // by ValueId: constants, and node values of the last run
+  std::vector<size_t> node_values_;      // ValueIds computed by nodes
 };
 
 class CpuBackend final : public Backend {

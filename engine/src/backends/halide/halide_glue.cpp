@@ -28,10 +28,10 @@ const bool kHandlerInstalled = [] {
 
 }  // namespace
 
-std::vector<int64_t> as_nchw(const Shape& s, bool one_dimensional) {
+std::array<int64_t, 4> as_nchw(const Shape& s, bool one_dimensional) {
   const auto& d = s.dims();
-  if (one_dimensional) return s.rank() == 3 ? std::vector<int64_t>{d[0], d[1], 1, d[2]} : std::vector<int64_t>{1, d[0], 1, d[1]};
-  return s.rank() == 4 ? d : std::vector<int64_t>{1, d[0], d[1], d[2]};
+  if (one_dimensional) return s.rank() == 3 ? std::array<int64_t, 4>{d[0], d[1], 1, d[2]} : std::array<int64_t, 4>{1, d[0], 1, d[1]};
+  return s.rank() == 4 ? std::array<int64_t, 4>{d[0], d[1], d[2], d[3]} : std::array<int64_t, 4>{1, d[0], d[1], d[2]};
 }
 
 // Called before every run: at microsecond scale both calls below are visible. glibc's

@@ -33,6 +33,7 @@ namespace {
 constexpr auto kSpin = std::chrono::microseconds(2000);
 
 thread_local bool in_task = false;  // nested parallel loops run serially in their task
+thread_local bool serial_loops = false;  // SerialLoops: this thread's loops run in it alone
 
 class SpinPool {
  public:
@@ -52,8 +53,8 @@ class SpinPool {
 
   int run(void* uc, halide_task_t task, int min, int size, uint8_t* closure) {
     bool expected = false;
-    if (in_task || size <= 1 || worker_count_.load() == 0 || !busy_.compare_exchange_strong(expected, true)) {
-      return serial(uc, task, min, size, closure);  // nested, tiny, single-threaded or pool in use
+    if (in_task || serial_loops || size <= 1 || worker_count_.load() == 0 || !busy_.compare_exchange_strong(expected, true)) {
+      return serial(uc, task, min, size, closure);  // nested, small step, one task, single-threaded or pool in use
     }
     // Publish the job: fields first, then the claim counter tagged with the new generation
     // (a worker still leaving the previous job cannot claim an index of this one), then wake.
@@ -170,5 +171,8 @@ int spin_pool_do_par_for(void* uc, halide_task_t task, int min, int size, uint8_
 void install_spin_pool() { halide_set_custom_do_par_for(spin_pool_do_par_for); }
 
 void set_spin_pool_threads(int threads) { pool().set_size(threads); }
+
+SerialLoops::SerialLoops(bool serial) : was_(serial_loops) { serial_loops = was_ || serial; }
+SerialLoops::~SerialLoops() { serial_loops = was_; }
 
 }  // namespace poolkit::halide

@@ -28,9 +28,9 @@ void run(const Variant& v, const Step& step, const Graph& g, ValueTable& values)
     std::fill(y.data<float>().begin(), y.data<float>().end(), 0.0f);
     return;
   }
-  const std::vector<int64_t> out_dims = as_nchw(y.shape(), false);
+  const auto out_dims = as_nchw(y.shape(), false);
   for (int64_t index : indices.data<int64_t>()) check_unpool_index(index, out_dims[2], out_dims[3]);
-  const std::vector<int64_t> in_dims = as_nchw(x.shape(), false);
+  const auto in_dims = as_nchw(x.shape(), false);
   auto in = view<float>(x, in_dims);
   auto idx = view<int64_t>(indices, in_dims);
   auto out = view<float>(y, out_dims);

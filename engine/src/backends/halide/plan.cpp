@@ -1,5 +1,6 @@
 #include "backends/halide/plan.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include "graph/op_table.h"
@@ -27,6 +28,31 @@ std::string family_for(const Node& node) {
     case OpKind::max_unpool2d: return "max_unpool2d";
   }
   return "";
+}
+
+double one_thread_us(const Step& step, const Graph& g) {
+  // Rates of this machine's AVX-512 kernels on 1 thread (2026-11-22): pooling moves ~90 GB/s
+  // while its data is in the caches (P4 400 KB in 4.4 us, P1 16 MB in 0.2 ms), convolutions do
+  // ~100-165 multiply-adds per ns (C1 116 M in 0.7 ms Winograd). An estimate, not a promise:
+  // it only has to tell a few microseconds from a few hundred.
+  constexpr double kBytesPerUs = 90e3, kMacsPerUs = 100e3;
+  double bytes = 0, macs = 0;
+  auto nbytes = [&](ValueId v) { return static_cast<double>(g.value(v).shape.numel()) * dtype_size(g.value(v).dtype); };
+  for (const Node* n : step.nodes) {
+    for (ValueId v : n->inputs) {
+      const int32_t producer = g.value(v).node;
+      const bool inside = producer >= 0 && std::any_of(step.nodes.begin(), step.nodes.end(), [&](const Node* m) {
+        return m == &g.nodes()[static_cast<size_t>(producer)];
+      });
+      if (!inside) bytes += nbytes(v);
+    }
+    if (n->kind() == OpKind::conv2d) {  // output elements x (input channels / groups) x kh x kw
+      const Shape& w = g.value(n->inputs.at(1)).shape;
+      macs += static_cast<double>(g.value(n->outputs[0]).shape.numel()) * static_cast<double>(w.numel() / std::max<int64_t>(1, w[0]));
+    }
+  }
+  for (ValueId v : step.last().outputs) bytes += nbytes(v);
+  return bytes / kBytesPerUs + macs / kMacsPerUs;
 }
 
 const Family* family(std::string_view name) {
@@ -138,6 +164,17 @@ bool overrides_allow(const Step& fused, const std::map<std::string, std::string>
 
 }  // namespace
 
+// Below this estimated 1-thread time (one_thread_us) a step runs on the calling thread alone:
+// handing tasks to a worker and waiting for the last one costs more than the worker saves.
+// Measured 2026-11-22 (2 vCPUs shared with other jobs, load average 4-6; 2 threads, parallel vs
+// the same step forced serial, alternating): native P4 global avg 1x2048x7x7 (estimate 4.6 us)
+// never gained from the second thread, 4.56-4.67 vs 4.39-4.48 us serial (RESULTS.md's six rounds
+// alike: 5 us at 1 and 2 threads), while 1x64x56x56 max 2x2 (estimate 11 us) and global avg
+// 1x4096x7x7 (9 us) ran at 5.8 us parallel vs 8.3-8.7 serial whenever the second vCPU was
+// free. wasm threads pay ~7 us per parallel call (Chromium, P4: 16-17 us on 2 threads vs 9.6 on
+// 1, web/BENCH.md), so a wasm step (~2x the native time) pays from ~14 us: 7 us native.
+constexpr double kMinParallelUs = 8;
+
 std::vector<Step> plan(const Graph& g, const std::map<std::string, std::string>& overrides, int threads) {
   std::vector<Step> steps;
   std::vector<bool> done(g.nodes().size(), false);
@@ -161,6 +198,7 @@ std::vector<Step> plan(const Graph& g, const std::map<std::string, std::string>&
                                               ": no cpu kernel variant applies (family '" + chosen.family + "')");
     }
     for (const Node* n : chosen.nodes) done[index_of(n)] = true;
+    chosen.serial = threads > 1 && one_thread_us(chosen, g) < kMinParallelUs;
     steps.push_back(std::move(chosen));
   }
   return steps;

@@ -17,6 +17,7 @@ struct Step {
   std::vector<const Node*> nodes;  // in order; the last node's outputs are the step's outputs
   std::string family;              // which Family runs it ("conv2d_relu", "pool2d", ...)
   const Variant* variant = nullptr;
+  bool serial = false;  // too small to pay for waking a worker: runs on the calling thread alone
 
   const Node& first() const { return *nodes.front(); }
   const Node& last() const { return *nodes.back(); }
@@ -56,6 +57,10 @@ const Family* family(std::string_view name);
 // |threads| threads (or the first applicable row of the variant table). Throws
 // Error{unsupported} when a node has no applicable variant or an override does not apply.
 std::vector<Step> plan(const Graph& graph, const std::map<std::string, std::string>& overrides, int threads);
+
+// The time |step| should take on one thread, in microseconds, from the bytes it reads and
+// writes and its multiply-adds: what decides whether waking a worker pays (Step::serial).
+double one_thread_us(const Step& step, const Graph& graph);
 
 // The family for a single node (no fusion), "" if none.
 std::string family_for(const Node& node);

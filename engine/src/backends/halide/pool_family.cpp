@@ -58,6 +58,17 @@ bool windows_inside(const Window2d& w, const Shape& in, const Shape& out) {
   return inside(w.h, r >= 2 ? in[r - 2] : 1, out.rank() >= 2 ? out[r - 2] : 1) && inside(w.w, in[r - 1], out[r - 1]);
 }
 
+bool all_windows_inside(const PoolStep& p, const Step& step, const Graph& g) {
+  const Shape& in = g.value(step.first().inputs[0]).shape;
+  const Shape& out = g.value(step.first().outputs[0]).shape;
+  // 1-D ops: the H axis is the trivial 1-row window over a 1-row plane.
+  if (p.one_dimensional) {
+    const Axis& a = p.window.w;
+    return a.pad == 0 && (out.back() - 1) * a.stride + (a.kernel - 1) * a.dilation + 1 <= in.back();
+  }
+  return windows_inside(p.window, in, out);
+}
+
 bool applies_pool(const Variant& v, const Step& step, const Graph& g) {
   const PoolStep p = describe(step.first());
   if (v.str_param("op") != p.op || !window_applies(v, p.window)) return false;
@@ -67,20 +78,18 @@ bool applies_pool(const Variant& v, const Step& step, const Graph& g) {
   if ((v.int_param("vector_separable") || v.int_param("separable")) &&
       (p.window.h.dilation != 1 || p.window.w.dilation != 1))
     return false;
-  if (v.int_param("in_bounds")) {
-    const Shape& in = g.value(step.first().inputs[0]).shape;
-    const Shape& out = g.value(step.first().outputs[0]).shape;
-    // 1-D ops: the H axis is the trivial 1-row window over a 1-row plane.
-    if (p.one_dimensional) return p.window.w.pad == 0 && (out.back() - 1) * p.window.w.stride +
-                                                                 (p.window.w.kernel - 1) * p.window.w.dilation + 1 <=
-                                                             in.back();
-    return windows_inside(p.window, in, out);
-  }
-  return true;
+  return !v.int_param("in_bounds") || all_windows_inside(p, step, g);
 }
 
-bool applies_indices(const Variant& v, const Step& step, const Graph&) {
-  return window_applies(v, describe(step.first()).window);
+bool applies_indices(const Variant& v, const Step& step, const Graph& g) {
+  const PoolStep p = describe(step.first());
+  if (!window_applies(v, p.window)) return false;
+  if (v.int_param("tiled")) {  // windows tile the input: stride = kernel, undilated, all inside
+    for (const Axis* a : {&p.window.h, &p.window.w})
+      if (a->stride != a->kernel || a->dilation != 1) return false;
+    return all_windows_inside(p, step, g);
+  }
+  return true;
 }
 
 using Pool2dFn = int (*)(halide_buffer_t*, int32_t, int32_t, int32_t, int32_t, int32_t, int32_t, int32_t, int32_t,

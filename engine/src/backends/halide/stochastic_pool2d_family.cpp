@@ -32,7 +32,7 @@ void run(const Variant& v, const Step& step, const Graph& g, ValueTable& values)
   const Window2d w = window_of(a);
   const Tensor& x = input_of(step, values, 0);
   Tensor& y = new_output(step, g, values, 0);
-  const std::vector<int64_t> out_dims = as_nchw(y.shape(), false);
+  const auto out_dims = as_nchw(y.shape(), false);
   auto in = view<float>(x, as_nchw(x.shape(), false));
   auto out = view<float>(y, out_dims);
   check(reinterpret_cast<StochasticFn>(v.function)(in, i32(w.h.kernel), i32(w.w.kernel), i32(w.h.stride),
