@@ -167,12 +167,32 @@ class Pool2d : public PoolBase<Pool2d> {
   }
 
   // vector_separable: cols(x, y) folds the kh rows of output row y for input column x (dense),
-  // output folds kw columns of cols. Max as (max, |bits|) pairs (tap_max): between the passes
-  // |cols| is a vector in registers, so the pair costs no memory traffic, and the column pass
-  // needs no NaN test of its own (P1 on wasm 0.42 -> 0.3x ms against nan_max, node, 1 thread,
+  // output folds kw columns of cols. Max on x86 as nan_max pairs; on wasm as (max, |bits|) pairs
+  // (tap_max): between the passes |cols| is a vector in registers, so the pair costs no memory
+  // traffic, and the column pass needs no NaN test of its own (P1 on wasm 0.42 -> 0.3x ms against nan_max, node, 1 thread,
   // 2026-11-22); avg as sums.
   Func cols{"cols"};
   void define_vector_separable() {
+    if (op == PoolOp::max && get_target().arch != Target::WebAssembly) {
+      // x86: pairs folded by nan_max (vmaxps, vcmpunordps, a masked vaddps that makes the NaN),
+      // the NaN rule in 2 ops per pair where tap_max's |bits| spent ~12 per 16 outputs (ands,
+      // integer maxes, their own deinterleave): 24 -> 15 instructions per 16 outputs; P1 kernel
+      // alone 0.230 -> 0.210 ms (1 thread, 5 alternating rounds, 2026-11-22). Wasm keeps tap_max:
+      // its NaN tests are 2 compares and an or per pair (nan_max lost there, see above).
+      Expr col;
+      for (int i = 0; i < kernel_h; ++i) {
+        const Expr v = input(x, y * stride_h + i, c, n);
+        col = i == 0 ? v : nan_max(get_target(), col, v);
+      }
+      cols(x, y, c, n) = col;
+      Expr out;
+      for (int j = 0; j < kernel_w; ++j) {
+        const Expr v = cols(x * stride_w + j, y, c, n);
+        out = j == 0 ? v : nan_max(get_target(), out, v);
+      }
+      output(x, y, c, n) = out;
+      return;
+    }
     if (op == PoolOp::max) {
       std::vector<Expr> taps;
       for (int i = 0; i < kernel_h; ++i) taps.push_back(input(x, y * stride_h + i, c, n));
@@ -198,6 +218,14 @@ class Pool2d : public PoolBase<Pool2d> {
     }
     // Every window is whole (in_bounds): PyTorch's divisor is kh * kw unless overridden.
     const Expr divisor = select(divisor_override != 0, divisor_override, int(kernel_h) * int(kernel_w));
+    const int window = int(kernel_h) * int(kernel_w);
+    // A power-of-two window: the divide as a multiply, exact (the same real quotient, rounded
+    // once), where vdivps costs far more; the schedule specializes on divisor_override == 0.
+    if ((window & (window - 1)) == 0) {
+      output(x, y, c, n) =
+          strict_float(select(divisor_override != 0, out / cast<float>(divisor_override), out * (1.0f / window)));
+      return;
+    }
     output(x, y, c, n) = strict_float(out / cast<float>(divisor));
   }
 
@@ -256,7 +284,8 @@ class Pool2d : public PoolBase<Pool2d> {
   // ms, 1 thread, 2026-11-22), and vector_separable's per-vector |cols| covers whole input
   // vectors only when its vector is whole. Returns the vector loop |xo|, the row loop |yi| and
   // the task loop |t|, where the passes' buffers go.
-  void schedule_rows_shifting_tail(Var& xo, Var& yi, Var& t) {
+  void schedule_rows_shifting_tail(Var& xo, Var& yi, Var& t) { schedule_rows_shifting_tail(output, xo, yi, t); }
+  void schedule_rows_shifting_tail(Stage base, Var& xo, Var& yi, Var& t) {
     Var xi("xi"), yo("yo");
     const auto rows_parallel = [&](Stage st, TailStrategy tail) {
       st.split(x, xo, xi, vector_width, tail)
@@ -267,14 +296,18 @@ class Pool2d : public PoolBase<Pool2d> {
           .parallel(t)
           .vectorize(xi);
     };
-    rows_parallel(output.specialize(output.dim(0).extent() >= vector_width), TailStrategy::ShiftInwards);
-    rows_parallel(output, TailStrategy::GuardWithIf);
+    rows_parallel(base.specialize(output.dim(0).extent() >= vector_width), TailStrategy::ShiftInwards);
+    rows_parallel(base, TailStrategy::GuardWithIf);
   }
 
   void schedule() {
     if (auto_schedule) return;
     if (vector_separable) {
       Var xo("xo"), yi("yi"), t("t");
+      // avg: no divisor_override, a power-of-two window: the divide is a multiply (exact).
+      const int window = int(kernel_h) * int(kernel_w);
+      if (op == PoolOp::avg && (window & (window - 1)) == 0)
+        schedule_rows_shifting_tail(output.specialize(divisor_override == 0), xo, yi, t);
       schedule_rows_shifting_tail(xo, yi, t);
       // One vector over all the columns an output vector's windows span (a loop of narrower
       // ones kept |cols| in memory: P1 on wasm 0.42 -> 0.33 ms, 2026-11-22).

@@ -11,6 +11,9 @@
 # P1 0.36 -> 0.20 ms, P3 0.29 -> 0.18 ms against the _inside rows below (1 thread, 2026-11-22).
 # 32 output rows per task: P5 (DRAM) 7.5 -> 6.9 ms against 8 rows (Halide's task queue took 7%
 # of P1 at 8 rows: a mutex per task), P1 alike; 2 threads still get 4 tasks per plane.
+# Session 3 (nan_max pairs on x86, AMD EPYC, 1 thread, 5 alternating rounds, 2026-11-22): 16 lanes
+# and 32 rows kept — P1 v16_r32 0.210 ms, v8_r32 0.239, v16_r112 0.205 (within noise); P3 v16 0.197,
+# v8 0.208 (native/bench/RESULTS.md, P1/P3 kernel (session 3)).
 poolkit_halide_variant(ID max_pool2d__k2s2_inside__vsep_v16_r32 GENERATOR pool2d
   PARAMS op=max vector_separable=true in_bounds=true kernel_h=2 kernel_w=2 stride_h=2 stride_w=2 vector_width=16 rows_per_task=32)
 poolkit_halide_variant(ID max_pool2d__k2s2_inside__v16_r8 GENERATOR pool2d

@@ -92,7 +92,13 @@ Tensor Tensor::allocate(Shape shape, DType dtype, bool zero) {
   check_allocatable(bytes, t.shape_, dtype);
   try {
     const size_t n = bytes > 0 ? bytes : 1;
-    t.owned_ = std::shared_ptr<std::byte[]>(zero ? new std::byte[n]() : new std::byte[n]);
+    // 64-byte aligned (a cache line, an AVX-512 vector): plain new[] of a large block returns
+    // mmap'ed memory 16 bytes past a page, so every 64-byte vector load of a kernel spanned two
+    // cache lines. P1, same kernel, 1 thread: 0.230 -> 0.174 ms (x86-64, 2026-11-22; RESULTS.md,
+    // P1/P3 kernel (session 3)).
+    constexpr std::align_val_t align{64};
+    std::byte* p = zero ? new (align) std::byte[n]() : new (align) std::byte[n];
+    t.owned_ = std::shared_ptr<std::byte[]>(p, [](std::byte* q) { ::operator delete[](q, std::align_val_t{64}); });
   } catch (const std::bad_alloc&) {
     fail_runtime("out of memory allocating a " + std::string(dtype_name(dtype)) + " tensor of shape " +
                  t.shape_.str() + " (" + std::to_string(bytes) + " bytes)");
