@@ -65,6 +65,21 @@ void check_backend(const std::string& backend_name, const Graph& graph, const Na
   }
 }
 
+// Normal(0, scale) data with a NaN, a +inf and a -inf each at |special_rate| (0: finite data).
+Tensor random_tensor(std::mt19937& rng, const Shape& s, float special_rate, float scale) {
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::uniform_real_distribution<float> u(0.0f, 1.0f);
+  Tensor t = Tensor::zeros(s);
+  for (float& v : t.data<float>()) {
+    v = normal(rng) * scale;
+    const float r = u(rng);
+    if (r < special_rate) v = NAN;
+    else if (r < 2 * special_rate) v = INFINITY;
+    else if (r < 3 * special_rate) v = -INFINITY;
+  }
+  return t;
+}
+
 }  // namespace
 
 TEST_CASE("conformance: random graphs of every op on every backend and variant", "[conformance]") {
@@ -231,18 +246,8 @@ TEST_CASE("conformance: conv kernels over shapes around their register blocks", 
   const auto backends = backends_under_test();
   if (backends.empty()) return;
   std::mt19937 rng(20261123);
-  std::normal_distribution<float> normal(0.0f, 1.0f);
-  std::uniform_real_distribution<float> u(0.0f, 1.0f);
   const auto random_tensor = [&](const Shape& s, bool specials, float scale) {
-    Tensor t = Tensor::zeros(s);
-    for (float& v : t.data<float>()) {
-      v = normal(rng) * scale;
-      const float r = u(rng);
-      if (specials && r < 0.002f) v = NAN;
-      else if (specials && r < 0.004f) v = INFINITY;
-      else if (specials && r < 0.006f) v = -INFINITY;
-    }
-    return t;
+    return ::random_tensor(rng, s, specials ? 0.002f : 0.0f, scale);
   };
   struct Case {
     int64_t n, cin, h, w, cout, k, pad, stride;
@@ -290,18 +295,8 @@ TEST_CASE("conformance: the benchmark shapes and odd larger ones", "[conformance
   const auto backends = backends_under_test();
   if (backends.empty()) return;
   std::mt19937 rng(20261122);
-  std::normal_distribution<float> normal(0.0f, 1.0f);
-  std::uniform_real_distribution<float> u(0.0f, 1.0f);
   const auto random_tensor = [&](const Shape& s, bool specials, float scale) {
-    Tensor t = Tensor::zeros(s);
-    for (float& v : t.data<float>()) {
-      v = normal(rng) * scale;
-      const float r = u(rng);
-      if (specials && r < 0.01f) v = NAN;
-      else if (specials && r < 0.02f) v = -INFINITY;
-      else if (specials && r < 0.03f) v = INFINITY;
-    }
-    return t;
+    return ::random_tensor(rng, s, specials ? 0.01f : 0.0f, scale);
   };
   const auto check = [&](const Graph& g, const NamedTensors& inputs) {
     const NamedTensors want = Session(g, "reference").run(inputs);
