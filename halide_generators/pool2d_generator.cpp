@@ -286,18 +286,9 @@ class Pool2d : public PoolBase<Pool2d> {
   // the task loop |t|, where the passes' buffers go.
   void schedule_rows_shifting_tail(Var& xo, Var& yi, Var& t) { schedule_rows_shifting_tail(output, xo, yi, t); }
   void schedule_rows_shifting_tail(Stage base, Var& xo, Var& yi, Var& t) {
-    Var xi("xi"), yo("yo");
-    const auto rows_parallel = [&](Stage st, TailStrategy tail) {
-      st.split(x, xo, xi, vector_width, tail)
-          .split(y, yo, yi, rows_per_task, TailStrategy::GuardWithIf)
-          .reorder(xi, xo, yi, yo, c, n)
-          .fuse(yo, c, t)
-          .fuse(t, n, t)
-          .parallel(t)
-          .vectorize(xi);
-    };
-    rows_parallel(base.specialize(output.dim(0).extent() >= vector_width), TailStrategy::ShiftInwards);
-    rows_parallel(base, TailStrategy::GuardWithIf);
+    schedule_rows_parallel(base.specialize(output.dim(0).extent() >= vector_width), vector_width, rows_per_task, x, y,
+                           c, n, xo, yi, t, TailStrategy::ShiftInwards);
+    schedule_rows_parallel(base, vector_width, rows_per_task, x, y, c, n, xo, yi, t);
   }
 
   void schedule() {

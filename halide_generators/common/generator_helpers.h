@@ -125,18 +125,25 @@ inline Expr first_nonnegative_tap(const Expr& o, const Expr& stride, const Expr&
 }
 
 // The schedule every memory-bound pooling output uses: vectors along x, tasks of |rows| output
-// rows per (c, n) plane run in parallel. GuardWithIf: any output size works, tails included.
-// Returns through |xo| the loop over vectors, where per-vector producers go.
-inline void schedule_rows_parallel(Func out, int vector_width, int rows, const Var& x, const Var& y, const Var& c,
-                                   const Var& n, Var& xo) {
-  Var xi("xi"), yo("yo"), yi("yi"), t("t");
-  out.split(x, xo, xi, vector_width, TailStrategy::GuardWithIf)
+// rows per (c, n) plane run in parallel. GuardWithIf (the default |x_tail|): any output size
+// works, tails included. Returns through |xo| the loop over vectors, where per-vector producers
+// go, through |yi| the row loop and through |t| the task loop.
+inline void schedule_rows_parallel(Stage out, int vector_width, int rows, const Var& x, const Var& y, const Var& c,
+                                   const Var& n, Var& xo, Var& yi, Var& t,
+                                   TailStrategy x_tail = TailStrategy::GuardWithIf) {
+  Var xi("xi"), yo("yo");
+  out.split(x, xo, xi, vector_width, x_tail)
       .split(y, yo, yi, rows, TailStrategy::GuardWithIf)
       .reorder(xi, xo, yi, yo, c, n)
       .fuse(yo, c, t)
       .fuse(t, n, t)
       .parallel(t)
       .vectorize(xi);
+}
+inline void schedule_rows_parallel(Func out, int vector_width, int rows, const Var& x, const Var& y, const Var& c,
+                                   const Var& n, Var& xo) {
+  Var yi("yi"), t("t");
+  schedule_rows_parallel(Stage(out), vector_width, rows, x, y, c, n, xo, yi, t);
 }
 
 }  // namespace poolkit_gen
