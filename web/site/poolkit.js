@@ -19,6 +19,8 @@
 //   poolkit.build;        // which module loaded: 'simd' or 'simd+threads' (null until ready)
 //   poolkit.maxThreads;   // the most threads a run can use: 1 with the 'simd' module
 //   poolkit.lastRun;      // {backend, threads, totalMs, nodeMs: [{node, ms}], kernels: [{node, variant}]}
+//   const p = poolkit.prepare(graph, inputs, {backend, threads});  // compiled once, inputs copied once
+//   p.run();              // runs it again: the engine's ms for this run; p.kernels(); p.dispose()
 // Errors are thrown as JS Errors whose message is the CLI's one line (without "poolkit: error: ").
 //
 // Which module: the wasm-threads build (poolkit_wasm_threads.js: -pthread, Halide's wasm_threads
@@ -47,18 +49,36 @@
     },
     run(graph, inputs, options = {}) {
       const m = need();
-      const backend = options.backend ?? (api.backends().includes('cpu') ? 'cpu' : 'reference');
-      const asked = options.threads ?? 1;
-      if (!Number.isInteger(asked) || asked < 1) {
-        throw new Error(`option 'threads' ${JSON.stringify(asked)}: must be an integer >= 1`);
-      }
-      const threads = Math.min(asked, api.maxThreads);
-      const text = typeof graph === 'string' ? graph : JSON.stringify(graph);
-      const r = m.runGraph(text, engineInputs(graph, inputs), backend, threads);
+      const { backend, threads } = runOptions(options);
+      const r = m.runGraph(graphText(graph), engineInputs(graph, inputs), backend, threads);
       api.lastRun = { backend, threads, totalMs: r.totalMs, nodeMs: r.nodeMs, kernels: r.kernels };
       return r.outputs;
     },
+    // For timing (the page's "How fast" panel): the graph compiled once with its inputs copied
+    // into wasm memory once; run() runs it again and returns the engine's ms for that run alone.
+    // Call dispose() when done (it holds wasm memory).
+    prepare(graph, inputs, options = {}) {
+      const m = need();
+      const { backend, threads } = runOptions(options);
+      const prepared = new m.PreparedRun(graphText(graph), engineInputs(graph, inputs), backend, threads);
+      return {
+        backend,
+        threads,
+        run: () => prepared.run(),
+        kernels: () => prepared.kernels(),
+        dispose: () => prepared.delete(),
+      };
+    },
   };
+  function runOptions(options) {
+    const backend = options.backend ?? (api.backends().includes('cpu') ? 'cpu' : 'reference');
+    const asked = options.threads ?? 1;
+    if (!Number.isInteger(asked) || asked < 1) {
+      throw new Error(`option 'threads' ${JSON.stringify(asked)}: must be an integer >= 1`);
+    }
+    return { backend, threads: Math.min(asked, api.maxThreads) };
+  }
+  const graphText = (graph) => (typeof graph === 'string' ? graph : JSON.stringify(graph));
   // The inputs as the engine takes them: typed arrays pass through; Float64Array and plain
   // arrays become Float32Array (BigInt64Array for an input the graph declares int64); anything
   // else is an Error naming the input, in one line like the engine's.

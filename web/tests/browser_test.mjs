@@ -310,8 +310,13 @@ try {
     await page.fill('#timing-runs', '3');
     await page.click('#timing-go');
     await page.waitForSelector('#timing-table table', { timeout: 60000 });
-    const rows = await page.$$eval('#timing-table tbody tr, #timing-table tr[data-backend]', (rs) => rs.map((r) => r.dataset.backend).filter(Boolean));
-    assert.ok(rows.includes('reference') && rows.includes('cpu'), `timing rows: ${rows}`);
+    const rows = await page.$$eval('#timing-table tr[data-backend]', (rs) => rs.map((r) => ({
+      backend: r.dataset.backend, cells: [...r.querySelectorAll('td')].slice(2, 6).map((td) => Number(td.textContent)) })));
+    assert.deepEqual([...new Set(rows.map((r) => r.backend))], ['reference', 'cpu'], 'timing rows');
+    for (const { backend, cells: [median, min, max, perSample] } of rows) {
+      assert.ok(min > 0 && min <= median && median <= max, `${backend}: min ${min}, median ${median}, max ${max}`);
+      assert.ok(Number.isInteger(perSample) && perSample >= 1, `${backend}: ${perSample} runs per sample`);
+    }
   });
 
   const shown = await page.evaluate(() => [...document.querySelectorAll('section')].map((s) => s.id));

@@ -72,8 +72,22 @@ async function checkInPage() {
   } catch (e) {
     badThreads = { isError: e instanceof Error, message: e.message };
   }
+  // poolkit.prepare (the timing panel's): compiled once, run again and again, same outputs as run.
+  const small = { inputs: { x: { shape: [1, 2, 5, 5] } },
+    nodes: [{ name: 'y', op: 'max_pool2d', inputs: ['x'], kernel_size: 3, stride: 2, padding: 1 }], outputs: ['y'] };
+  const prepared = poolkit.prepare(small, { x: { shape: [1, 2, 5, 5], data: random(50, 99) } }, { backend: 'cpu', threads: 2 });
+  const preparedMs = [prepared.run(), prepared.run(), prepared.run()];
+  const prepare = { threads: prepared.threads, allTimed: preparedMs.every((ms) => Number.isFinite(ms) && ms >= 0),
+    kernels: prepared.kernels().map((x) => x.variant).join(',') };
+  prepared.dispose();
+  let badPrepare = null;
+  try {
+    poolkit.prepare({ ...small, outputs: ['nope'] }, { x: { shape: [1, 2, 5, 5], data: random(50, 99) } });
+  } catch (e) {
+    badPrepare = { isError: e instanceof Error, message: e.message };
+  }
   return { crossOriginIsolated: self.crossOriginIsolated, build: poolkit.build, maxThreads: poolkit.maxThreads,
-    verdicts, error, badThreads };
+    verdicts, error, badThreads, prepare, badPrepare };
 }
 
 function checkVerdicts(r, label, wantThreads) {
@@ -86,6 +100,10 @@ function checkVerdicts(r, label, wantThreads) {
   assert.ok(r.error && r.error.isError, `${label}: a bad graph must throw an Error`);
   assert.match(r.error.message, /^node 'p' \(max_pool2d\): parameter 'stride' \[0, 2\]: must be >= 1$/, label);
   assert.ok(r.badThreads && r.badThreads.isError && /threads/.test(r.badThreads.message), `${label}: threads 0 must throw`);
+  assert.equal(r.prepare.threads, wantThreads, `${label}: prepare ran on ${r.prepare.threads} threads`);
+  assert.ok(r.prepare.allTimed && r.prepare.kernels.length > 0, `${label}: prepare: ${JSON.stringify(r.prepare)}`);
+  assert.ok(r.badPrepare && r.badPrepare.isError && /nope/.test(r.badPrepare.message),
+    `${label}: prepare of a bad graph must throw an Error naming the fault: ${JSON.stringify(r.badPrepare)}`);
 }
 
 const browser = await launchChromium();
