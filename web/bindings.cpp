@@ -53,7 +53,17 @@ poolkit::Shape shape_from_js(const val& shape, const std::string& name) {
   if (!shape.isArray()) throw poolkit::Error(poolkit::ErrorKind::bad_input, "input '" + name + "': 'shape' must be an array");
   std::vector<int64_t> dims;
   const int rank = shape["length"].as<int>();
-  for (int i = 0; i < rank; ++i) dims.push_back(static_cast<int64_t>(shape[i].as<double>()));
+  for (int i = 0; i < rank; ++i) {
+    // Checked here, before the cast: NaN, 1e30 or 2.5 would otherwise become some other integer.
+    const val d = shape[i];
+    const double v = d.isNumber() ? d.as<double>() : std::numeric_limits<double>::quiet_NaN();
+    if (!(v >= 0 && v <= 9007199254740991.0 && v == static_cast<double>(static_cast<int64_t>(v)))) {
+      throw poolkit::Error(poolkit::ErrorKind::bad_input, "input '" + name + "': 'shape' value " + std::to_string(i) + " is " +
+                                                             val::global("String")(d).as<std::string>() +
+                                                             ": must be an integer >= 0");
+    }
+    dims.push_back(static_cast<int64_t>(v));
+  }
   return poolkit::Shape(std::move(dims));
 }
 

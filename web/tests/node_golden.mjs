@@ -102,6 +102,13 @@ assert.throws(() => pk.runGraph('{not json', x, 'reference', 1), (e) => e instan
 assert.throws(() => pk.runGraph(JSON.stringify({ inputs: { x: { shape: [1, 1, 2, 2] } },
   nodes: [{ name: 'p', op: 'relu', inputs: ['x'] }], outputs: ['p'] }), x, 'no_such_backend', 1),
   (e) => e instanceof Error && /no_such_backend/.test(e.message));
+// Input shapes that are not lists of non-negative integers are named, not cast to some integer.
+const relu = JSON.stringify({ inputs: { x: { shape: [1, 1, 2, 2] } }, nodes: [{ name: 'p', op: 'relu', inputs: ['x'] }], outputs: ['p'] });
+for (const [dim, shown] of [[NaN, 'NaN'], [1e30, '1e\\+30'], [2.5, '2.5'], [-1, '-1'], ['2', '2'], [null, 'null']]) {
+  assert.throws(() => pk.runGraph(relu, { x: { shape: [1, 1, dim, 2], data: new Float32Array(4) } }, 'reference', 1),
+    (e) => e instanceof Error && new RegExp(`^input 'x': 'shape' value 2 is ${shown}: must be an integer >= 0$`).test(e.message),
+    `shape value ${dim}`);
+}
 assert.ok(pk.ops().some((o) => o.name === 'fractional_max_pool2d'));
 
 // PreparedRun (the benchmarks' resident-input runner): same results, runs repeatedly, same errors.
