@@ -122,6 +122,52 @@ assert.ok(pk.ops().some((o) => o.name === 'fractional_max_pool2d'));
     (e) => e instanceof Error && /no_such_op/.test(e.message));
 }
 
+// Failing calls leave the module as they found it: no exception crosses the wasm code
+// (web/bindings.cpp), so the shadow stack pointer and the embind handle count do not move, and a
+// good call still works. Before, each failing call leaked ~48 bytes of stack (and, in the
+// threads build, 4 handles): ~110k failing calls aborted the module. Every kind of failure:
+// engine errors, bad JSON, an unknown backend, malformed JS inputs, PreparedRun's.
+{
+  const good = JSON.stringify({ inputs: { x: { shape: [1, 1, 2, 2] } },
+    nodes: [{ name: 'p', op: 'max_pool2d', inputs: ['x'], kernel_size: 2, return_indices: true }], outputs: ['p', 'p.indices'] });
+  const bad = [
+    () => pk.runGraph(good.replace('"kernel_size":2', '"kernel_size":2,"stride":0'), x, 'cpu', threads),
+    () => pk.runGraph('{not json', x, 'cpu', threads),
+    () => pk.runGraph(good, x, 'no_such_backend', threads),
+    () => pk.runGraph(good, { x: null }, 'cpu', threads),
+    () => pk.runGraph(good, { x: { shape: [1, 1, 2, 2.5], data: new Float32Array(4) } }, 'cpu', threads),
+    () => pk.runGraph(good, { x: { shape: [1, 1, NaN, 2], data: new Float32Array(4) } }, 'cpu', threads),
+    () => pk.runGraph(good, { x: { shape: [1, 1, '2', 2], data: new Float32Array(4) } }, 'cpu', threads),
+    () => pk.runGraph(good, { x: { shape: [1, 1, 2, 1e300], data: new Float32Array(4) } }, 'cpu', threads),
+    () => pk.runGraph(good, { x: { shape: [1, 1, 2, 2], data: [5, 6, 7, 9] } }, 'cpu', threads),
+    () => pk.runGraph(good, 7, 'cpu', threads),
+    () => new pk.PreparedRun(good.replace('max_pool2d', 'no_such_op'), x, 'cpu', threads),
+    () => {
+      const run = new pk.PreparedRun(good, { x: { shape: [1, 1, 2, 3], data: new Float32Array(6) } }, 'cpu', threads);
+      try {
+        run.run();
+      } finally {
+        run.delete();
+      }
+    },
+  ];
+  const sp = pk.stackSave();
+  const handles = pk.count_emval_handles();
+  for (let i = 0; i < 200; ++i) {
+    for (const [k, call] of bad.entries()) {
+      assert.throws(call, (e) => e instanceof Error && e.constructor === Error && e.message.length > 0 && !e.message.includes('\n'),
+        `failing call #${k}`);
+    }
+  }
+  assert.equal(pk.stackSave(), sp, 'failing calls moved the stack pointer');
+  assert.equal(pk.count_emval_handles(), handles, 'failing calls leaked embind handles');
+  for (const b of backends) {
+    const r = pk.runGraph(good, x, b, threads).outputs;
+    assert.equal(r.p.data[0], 9);
+    assert.equal(r['p.indices'].data[0], 3);
+  }
+}
+
 console.log(`node_golden: ${manifest.cases.length} golden cases at ${threads} thread(s); ` +
   Object.entries(counts).map(([b, n]) => `${b}: ${n.ran} ran, ${n.unsupported} unsupported`).join('; ') + '; 2x2 window and error path OK');
 if (backends.includes('cpu') && counts.cpu.ran === 0) throw new Error('cpu backend ran no golden case');
