@@ -3,14 +3,18 @@
 
     /usr/bin/python3 tests/golden/random_vs_torch.py [--count 300] [--seed 1] [--backend reference]
         [--runner native|node|node-threads|chromium|chromium-threads] [--threads N] [--batch 100]
-        [--errors 0.05] [--constants 0.3] [--poolkit build/bin/poolkit] [--keep DIR] [--only FAMILIES]
+        [--errors 0.05] [--constants 0.3] [--poolkit build/bin/poolkit] [--keep DIR] [--only FAMILIES] [--scale 1]
 
 Each trial draws an op among every DESIGN.md op except stochastic_pool2d (PyTorch has none),
 random valid parameters (awkward ones on purpose: ceil mode with dropped last windows, padding up
 to k/2, dilation, 1x1 inputs and windows, odd and non-square sizes, strides larger than kernels,
 NaN and -inf inputs for max-type ops, both JSON forms of pairs) and a random shape, sometimes
-big-ish; or a conv2d -> relu -> max_pool2d chain, or a graph of several outputs (a value both an
-output and an input of another node, indices, exact and tolerant outputs together). Each input
+big-ish; or a conv2d -> relu -> max_pool2d chain, a chain of 2-4 pooling/relu nodes, a graph of
+several outputs (a value both an output and an input of another node, indices, exact and tolerant
+outputs together), or a shape the cpu backend's specialized kernels take ("kernel_shapes": 2x2/s2
+and 3x3/s2 pools on planes of several vectors, tiled indices, global pools over many channels,
+3x3 convs with 16-64 input channels, fused conv -> relu -> max pool; --scale multiplies its
+sizes). Each input
 other than x (weights, bias, fractional samples, unpool indices) becomes a graph constant with
 probability --constants (a .npy 'file' natively, inline 'data' in the browser build). The graph
 and its inputs go to a temporary directory, the graph runs on --backend, and every output is
@@ -524,7 +528,7 @@ def gen_kernel_shapes(d):
     (the fused kernels)."""
     form = d.choice(["k2s2", "k2s2", "k3s2", "tiled", "global", "conv3", "conv3", "fused", "fused"])
     n = d.int(1, 2)
-    h, w = d.int(2, 70), d.int(2, 70)
+    h, w = d.int(2, 70 * SCALE), d.int(2, 70 * SCALE)
     if form in ("k2s2", "k3s2"):
         c = d.int(1, 6)
         op = "max_pool2d" if form == "k3s2" or d.chance(0.6) else "avg_pool2d"
@@ -559,11 +563,11 @@ def gen_kernel_shapes(d):
         node = {"name": "p", "op": "max_pool2d", "inputs": ["x"], "kernel_size": d.jpair(k), "return_indices": True}
         return single(node, (n, c, h, w), x, ["p", "p.indices"], {"p": f32(v), "p.indices": i64(i)}, 0)
     if form == "global":
-        c, h, w = d.int(1, 70), d.int(1, 16), d.int(1, 16)
+        c, h, w = d.int(1, 70), d.int(1, 16 * SCALE), d.int(1, 16 * SCALE)
         return gen_global(d, (n, c, h, w))
     cin = d.choice([1, 3, 8, 16, 17, 31, 32, 33, 48, 64] if form == "conv3" else [1, 2, 3, 8, 15, 16, 17, 32])
     cout = d.choice([1, 2, 4, 5, 8, 16, 20])
-    h, w = d.int(2, 30), d.int(2, 30)
+    h, w = d.int(2, 30 * SCALE), d.int(2, 30 * SCALE)
     pad = d.choice([0, 1, 1])
     special = d.chance(0.1)
     x = d.data((n, cin, h, w), "special" if special else "normal")
@@ -595,6 +599,67 @@ def gen_kernel_shapes(d):
     return graph, inputs, {"p": f32(r)}, TOL
 
 
+def gen_chain(d):
+    """2-4 pooling / relu nodes in a row (the planner places, reuses and fuses buffers along the
+    way), some intermediate values also outputs. Computed in float64 by PyTorch; indices only of
+    a max pool whose input is exact (only max-type nodes before it)."""
+    shape = d.shape2d()
+    if len(shape) == 3:
+        shape = (1,) + shape
+    exact = d.chance(0.4)
+    x = d.data(shape, d.max_kind() if exact else "normal")
+    cur, t, name = "x", t64(x), "x"
+    nodes, exp, tol = [], {}, {}
+    for step in range(d.int(2, 4)):
+        h, w = t.shape[-2:]
+        op = d.choice(["max_pool2d", "relu", "adaptive_max_pool2d"] if exact else
+                      ["max_pool2d", "avg_pool2d", "relu", "adaptive_avg_pool2d", "adaptive_max_pool2d", "lp_pool2d"])
+        name = f"n{step}"
+        node = {"name": name, "op": op, "inputs": [cur]}
+        idx = False
+        if op == "relu":
+            y = torch.relu(t)
+        elif op.startswith("adaptive"):
+            o = (d.int(1, h + 2), d.int(1, w + 2))
+            node["output_size"] = d.jpair(o)
+            if op == "adaptive_max_pool2d":
+                idx = exact and d.chance(0.4)
+                y, i = F.adaptive_max_pool2d(t, o, return_indices=True)
+            else:
+                y = F.adaptive_avg_pool2d(t, o)
+        else:
+            k, s_, p, dl, ceil = window2d(d, op == "max_pool2d")
+            if op == "lp_pool2d":
+                p, dl, ceil = (0, 0), (1, 1), False
+            try:
+                check_out2d(t.shape, k, s_, p, dl, ceil)
+            except Skip:
+                break
+            put_window(d, node, k, s_, p, dl, ceil, with_padding=op != "lp_pool2d", has_ceil=op != "lp_pool2d")
+            if op == "max_pool2d":
+                idx = exact and d.chance(0.4)
+                y, i = F.max_pool2d(t, k, s_, p, dl, ceil, return_indices=True)
+            elif op == "avg_pool2d":
+                y = F.avg_pool2d(t, k, s_, p, ceil, True)
+            else:
+                node["norm_type"] = 2
+                y = F.lp_pool2d(t, 2, k, s_, False)
+        if idx:
+            node["return_indices"] = True
+            if d.chance(0.7):
+                exp[name + ".indices"], tol[name + ".indices"] = i64(i), 0
+        exact = exact and op in ("max_pool2d", "relu", "adaptive_max_pool2d")
+        nodes.append(node)
+        if d.chance(0.3):
+            exp[name], tol[name] = f32(y), 0 if exact else TOL
+        cur, t = name, y
+    if not nodes:
+        raise Skip()
+    exp[cur], tol[cur] = f32(t), 0 if exact else TOL
+    graph = {"inputs": {"x": {"shape": list(shape)}}, "nodes": nodes, "outputs": list(exp)}
+    return graph, {"x": x}, exp, tol
+
+
 GENERATORS = [
     ("max_pool2d", gen_max_pool2d, 4), ("avg_pool2d", gen_avg_pool2d, 4), ("lp_pool2d", gen_lp_pool2d, 2),
     ("max_pool1d", gen_max_pool1d, 2), ("avg_pool1d", gen_avg_pool1d, 2), ("lp_pool1d", gen_lp_pool1d, 1),
@@ -602,6 +667,7 @@ GENERATORS = [
     ("global", gen_global, 1), ("fractional_max_pool2d", gen_fractional, 2), ("max_unpool2d", gen_unpool, 2),
     ("conv2d", gen_conv, 3), ("conv2d_relu_max_pool2d", lambda d: gen_conv(d, True), 1), ("relu", gen_relu, 1),
     ("multi_output", gen_multi, 1), ("kernel_shapes", gen_kernel_shapes, 4),
+    ("chain", gen_chain, 3),
 ]
 
 
@@ -956,6 +1022,8 @@ def main():
     ap.add_argument("--wasm-threads-dir", default=os.path.join(REPO, "build-wasm-threads"), help="default %(default)s")
     ap.add_argument("--keep", metavar="DIR", help="keep every trial's graph and files under DIR")
     ap.add_argument("--only", help="comma-separated op families to draw (names as in the summary)")
+    ap.add_argument("--scale", type=int, default=1,
+                    help="multiplies kernel_shapes' largest sizes (planes that split into many tasks; default 1)")
     args = ap.parse_args()
     if not os.access(args.poolkit, os.X_OK):
         sys.exit(f"random_vs_torch: {args.poolkit} is not an executable (build first, or pass --poolkit)")
@@ -967,7 +1035,8 @@ def main():
         if not os.path.exists(target):
             sys.exit(f"random_vs_torch: {target} is missing (scripts/build_wasm.sh, or --wasm-dir / --wasm-threads-dir)")
 
-    global WEIGHTED
+    global WEIGHTED, SCALE
+    SCALE = max(1, args.scale)
     only = set(args.only.split(",")) if args.only else None
     WEIGHTED = [g for g in GENERATORS for _ in range(g[2]) if only is None or g[0] in only]
     if not WEIGHTED:
@@ -1037,6 +1106,7 @@ def main():
 
 
 WEIGHTED = []
+SCALE = 1
 
 if __name__ == "__main__":
     sys.exit(main())
