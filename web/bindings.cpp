@@ -12,15 +12,27 @@
 //               graph parsing: what a kernel costs); .outputs() -> the last run's outputs as
 //               runGraph's; .kernels() -> [{node, variant}]; .delete() frees it (embind).
 //
-// Errors: every engine failure is rethrown as a JS Error whose message is the CLI's one line
+// Errors: every engine failure is thrown as a JS Error whose message is the CLI's one line
 // (what follows "poolkit: error: ").
+//
+// How: no exception ever leaves the wasm code. A JS exception thrown from inside it (embind's
+// val::throw_(), or a TypeError from a val operation on a malformed argument) unwinds the wasm
+// frames without running their epilogues: the shadow stack pointer and every local's destructor
+// (strings, embind handles, the graph text) are skipped, about 48 bytes of stack per call, so
+// ~100k failing calls overflowed the 5 MB stack and aborted the module (both builds). So the
+// functions embind exports here (rawRunGraph, rawOps, rawBackends, RawPreparedRun) return a
+// marker object {poolkitError: message} instead of throwing, check the JS values they read
+// before touching them, and web/bindings_post.js (--post-js) defines the documented functions
+// above on top of them, throwing the Error in plain JS.
 #include <emscripten/bind.h>
 #include <emscripten/emscripten.h>
 #include <emscripten/val.h>
 
+#include <cmath>
 #include <cstdint>
 #include <exception>
 #include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,22 +43,30 @@ namespace {
 
 using emscripten::val;
 
-[[noreturn]] void throw_js_error(const std::string& message) {
-  val::global("Error").new_(val(message)).throw_();
+// The value a raw function returns instead of throwing (web/bindings_post.js throws it as an Error).
+val error_value(const std::string& message) {
+  val e = val::object();
+  e.set("poolkitError", message);
+  return e;
 }
 
-// Runs |body|; turns any C++ exception into a JS Error with the engine's one-line message.
+// Runs |body|; turns any C++ exception into an error_value with the engine's one-line message.
 template <class F>
-auto guarded(F&& body) -> decltype(body()) {
-  std::string message;
+val guarded(F&& body) {
   try {
     return body();
   } catch (const poolkit::Error& e) {
-    message = e.what();
+    return error_value(e.what());
   } catch (const std::exception& e) {
-    message = std::string("internal error: ") + e.what();
+    return error_value(std::string("internal error: ") + e.what());
   }
-  throw_js_error(message);  // outside the catch: the C++ exception is finished first
+}
+
+bool is_object(const val& v) { return !v.isNull() && v.typeOf().as<std::string>() == "object"; }
+
+std::string brief_js(const val& v) {
+  const std::string text = val::global("String")(v).as<std::string>();
+  return text.size() > 40 ? text.substr(0, 40) + "..." : text;
 }
 
 poolkit::Shape shape_from_js(const val& shape, const std::string& name) {
@@ -54,13 +74,13 @@ poolkit::Shape shape_from_js(const val& shape, const std::string& name) {
   std::vector<int64_t> dims;
   const int rank = shape["length"].as<int>();
   for (int i = 0; i < rank; ++i) {
-    // Checked here, before the cast: NaN, 1e30 or 2.5 would otherwise become some other integer.
     const val d = shape[i];
-    const double v = d.isNumber() ? d.as<double>() : std::numeric_limits<double>::quiet_NaN();
-    if (!(v >= 0 && v <= 9007199254740991.0 && v == static_cast<double>(static_cast<int64_t>(v)))) {
-      throw poolkit::Error(poolkit::ErrorKind::bad_input, "input '" + name + "': 'shape' value " + std::to_string(i) + " is " +
-                                                             val::global("String")(d).as<std::string>() +
-                                                             ": must be an integer >= 0");
+    // Checked before converting: a non-number would throw in JS, and a fraction, NaN or a value
+    // beyond 2^53 has no exact int64 (converting NaN or an out-of-range double traps in wasm).
+    const double v = d.isNumber() ? d.as<double>() : std::nan("");
+    if (!(v >= 0 && v <= 9007199254740992.0 && v == std::floor(v))) {
+      throw poolkit::Error(poolkit::ErrorKind::bad_input, "input '" + name + "': 'shape' element " + std::to_string(i) +
+                                                              " is " + brief_js(d) + ", not an integer >= 0");
     }
     dims.push_back(static_cast<int64_t>(v));
   }
@@ -70,6 +90,9 @@ poolkit::Shape shape_from_js(const val& shape, const std::string& name) {
 // Float32Array -> float32 tensor; Int32Array or BigInt64Array -> int64 tensor (indices, e.g. the
 // second input of max_unpool2d). One bulk copy into wasm memory through a typed view.
 poolkit::Tensor tensor_from_js(const val& spec, const std::string& name) {
+  if (!is_object(spec)) {
+    throw poolkit::Error(poolkit::ErrorKind::bad_input, "input '" + name + "': must be {shape: [...], data: Float32Array}, not " + brief_js(spec));
+  }
   poolkit::Shape shape = shape_from_js(spec["shape"], name);
   const val data = spec["data"];
   const bool f32 = data.instanceof(val::global("Float32Array"));
@@ -136,6 +159,10 @@ val tensor_to_js(const std::string& name, const poolkit::Tensor& t) {
 
 poolkit::NamedTensors inputs_from_js(const val& inputs) {
   poolkit::NamedTensors named;
+  if (inputs.isNull() || inputs.isUndefined()) return named;  // none: the graph says which it needs
+  if (!is_object(inputs)) {
+    throw poolkit::Error(poolkit::ErrorKind::bad_input, "inputs must be an object {name: {shape, data}}, not " + brief_js(inputs));
+  }
   const val keys = val::global("Object").call<val>("keys", inputs);
   const int n = keys["length"].as<int>();
   for (int i = 0; i < n; ++i) {
@@ -194,29 +221,49 @@ val run_graph(std::string graph_json, val inputs, std::string backend, int threa
 
 // A compiled graph with its inputs resident in wasm memory, run again and again (benchmarks):
 // what `poolkit bench` times natively, callable from JS next to another library's op.
+// A compiled graph with its inputs resident in wasm memory, run again and again (benchmarks):
+// what `poolkit bench` times natively, callable from JS next to another library's op. A failed
+// preparation is kept in error() (embind constructors cannot return the error marker).
 class PreparedRun {
  public:
   PreparedRun(std::string graph_json, val inputs, std::string backend, int threads)
-      : session_(guarded([&] { return make_session(graph_json, backend, threads); })),
-        inputs_(guarded([&] { return inputs_from_js(inputs); })) {}
+      : error_(guarded([&] {
+          session_.emplace(poolkit::Graph::from_json(graph_json, "/"), backend, options(threads));
+          inputs_ = inputs_from_js(inputs);
+          return val::null();
+        })) {}
 
-  double run() {
+  val error() const { return error_; }  // null, or the error marker of the preparation
+
+  val run() {
     return guarded([&] {
       // Let go of the last run's outputs first: the engine then writes into their buffers
       // again instead of allocating new ones (it recycles only buffers no one else holds).
       outputs_.clear();
       const double t0 = emscripten_get_now();
-      outputs_ = session_.run(inputs_);
-      return emscripten_get_now() - t0;
+      outputs_ = session().run(inputs_);
+      return val(emscripten_get_now() - t0);
     });
   }
   val outputs() const { return guarded([&] { return outputs_to_js(outputs_); }); }
-  val kernels() const { return guarded([&] { return kernels_to_js(session_); }); }
+  val kernels() const { return guarded([&] { return kernels_to_js(session()); }); }
 
  private:
-  poolkit::Session session_;
+  static poolkit::SessionOptions options(int threads) {
+    poolkit::SessionOptions o;
+    o.threads = threads;
+    return o;
+  }
+  poolkit::Session& session() {
+    if (!session_) throw poolkit::Error(poolkit::ErrorKind::bad_input, "this PreparedRun failed to prepare");
+    return *session_;
+  }
+  const poolkit::Session& session() const { return const_cast<PreparedRun*>(this)->session(); }
+
+  std::optional<poolkit::Session> session_;
   poolkit::NamedTensors inputs_;
   poolkit::NamedTensors outputs_;
+  val error_;
 };
 
 val ops() {
@@ -259,12 +306,14 @@ val backends() {
 
 }  // namespace
 
+// Raw names: web/bindings_post.js defines runGraph, ops, backends and PreparedRun on top of them.
 EMSCRIPTEN_BINDINGS(poolkit) {
-  emscripten::function("runGraph", &run_graph);
-  emscripten::function("ops", &ops);
-  emscripten::function("backends", &backends);
-  emscripten::class_<PreparedRun>("PreparedRun")
+  emscripten::function("rawRunGraph", &run_graph);
+  emscripten::function("rawOps", &ops);
+  emscripten::function("rawBackends", &backends);
+  emscripten::class_<PreparedRun>("RawPreparedRun")
       .constructor<std::string, val, std::string, int>()
+      .function("error", &PreparedRun::error)
       .function("run", &PreparedRun::run)
       .function("outputs", &PreparedRun::outputs)
       .function("kernels", &PreparedRun::kernels);

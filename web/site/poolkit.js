@@ -3,7 +3,8 @@
 //
 //   await poolkit.ready;                       // resolves to poolkit itself once the wasm loaded
 //   const out = poolkit.run(graph, inputs, {backend: 'cpu', threads: 2});
-//     graph:   the graph JSON object (DESIGN.md "Graph JSON"; constants inline with "data")
+//     graph:   the graph JSON object (DESIGN.md "Graph JSON"; constants inline with "data": an
+//              array of numbers, nested arrays (row-major) or a typed array) or its text
 //     inputs:  {name: {shape: [...], data: Float32Array}}; data may also be a Float64Array or a
 //              plain array of numbers (nested arrays are read in row-major order), converted to
 //              float32 as the CLI converts <f8 .npy files — an input the graph declares int64
@@ -71,14 +72,36 @@
     },
   };
   function runOptions(options) {
+    if (options === null || typeof options !== 'object') {
+      throw new Error(`options must be an object {backend, threads}, not ${describe(options)}`);
+    }
     const backend = options.backend ?? (api.backends().includes('cpu') ? 'cpu' : 'reference');
+    if (typeof backend !== 'string') throw new Error(`option 'backend' must be a string, not ${describe(backend)}`);
     const asked = options.threads ?? 1;
     if (!Number.isInteger(asked) || asked < 1) {
       throw new Error(`option 'threads' ${JSON.stringify(asked)}: must be an integer >= 1`);
     }
     return { backend, threads: Math.min(asked, api.maxThreads) };
   }
-  const graphText = (graph) => (typeof graph === 'string' ? graph : JSON.stringify(graph));
+  // The graph as the engine's JSON text. A constant's "data" may be a typed array or nested
+  // arrays here (like an input's): JSON.stringify would turn a typed array into an object
+  // {"0": ..., "1": ...}, which the engine rejects, so they become one flat array of numbers.
+  function graphText(graph) {
+    if (typeof graph === 'string') return graph;
+    if (graph === null || typeof graph !== 'object' || Array.isArray(graph)) {
+      throw new Error(`graph must be a graph JSON object or its text, not ${describe(graph)}`);
+    }
+    const constants = graph.constants;
+    if (constants === null || typeof constants !== 'object') return JSON.stringify(graph);
+    const plain = {};
+    for (const [name, spec] of Object.entries(constants)) {
+      const data = spec?.data;
+      if (ArrayBuffer.isView(data)) plain[name] = { ...spec, data: Array.from(data, Number) };
+      else if (Array.isArray(data) && data.some(Array.isArray)) plain[name] = { ...spec, data: data.flat(Infinity) };
+      else plain[name] = spec;
+    }
+    return JSON.stringify({ ...graph, constants: plain });
+  }
   // The inputs as the engine takes them: typed arrays pass through; Float64Array and plain
   // arrays become Float32Array (BigInt64Array for an input the graph declares int64); anything
   // else is an Error naming the input, in one line like the engine's.

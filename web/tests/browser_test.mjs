@@ -146,7 +146,40 @@ try {
           badInputs.push({ isError: e instanceof Error, message: e.message });
         }
       }
-      return { backends: poolkit.backends(), ops: poolkit.ops().map((o) => o.name), out, error, viaTypes, badInputs };
+      // Failing calls of every kind, many times, leave the engine usable (web/bindings.cpp: no
+      // exception crosses the wasm code): the next good call gives the classic numbers.
+      let failures = 0;
+      const failing = [
+        () => poolkit.run(graph('max_pool2d', { stride: 0 }), x, { backend: 'cpu' }),
+        () => poolkit.run('{not json', x),
+        () => poolkit.run(graph('max_pool2d'), x, { backend: 'vulkan' }),
+        () => poolkit.run(graph('max_pool2d'), { x: { shape: [1, 1, 2, 2.5], data: new Float32Array(4) } }),
+        () => poolkit.run(graph('max_pool2d'), { x: { shape: [1, 1, 4, 4], data: new Float32Array(16) } }),
+        () => poolkit.run(graph('max_pool2d'), { y: x.x }),
+        () => poolkit.run(undefined, x),
+        () => poolkit.run(graph('max_pool2d'), x, null),
+        () => poolkit.run(graph('max_pool2d'), x, { backend: 5 }),
+      ];
+      for (let i = 0; i < 500; ++i) {
+        for (const f of failing) {
+          try {
+            f();
+          } catch (e) {
+            if (e.constructor === Error && !e.message.includes('\n')) failures++;
+          }
+        }
+      }
+      const after = poolkit.run(graph('max_pool2d', { return_indices: true }), x, { backend: 'cpu' });
+      // Constants inline: a plain array, nested arrays, a Float32Array give the same conv.
+      const viaConstants = {};
+      for (const [label, w] of [['Array', [1, 0, 0, -1]], ['nested Array', [[[[1, 0], [0, -1]]]]],
+        ['Float32Array', new Float32Array([1, 0, 0, -1])]]) {
+        const o = poolkit.run({ inputs: { x: { shape: [1, 1, 2, 2] } }, constants: { w: { shape: [1, 1, 2, 2], data: w } },
+          nodes: [{ name: 'c', op: 'conv2d', inputs: ['x', 'w'] }], outputs: ['c'] }, x, { backend: 'cpu' });
+        viaConstants[label] = [...o.c.data];
+      }
+      const afterErrors = { failures, expected: 500 * failing.length, max: after.p.data[0], index: Number(after['p.indices'].data[0]) };
+      return { backends: poolkit.backends(), ops: poolkit.ops().map((o) => o.name), out, error, viaTypes, badInputs, afterErrors, viaConstants };
     });
     for (const [label, got] of Object.entries(r.viaTypes)) {
       assert.deepEqual(got, label === 'unpool' ? [0, 0, 0, 9] : [9, 3], `poolkit.run with ${label} data`);
@@ -166,6 +199,9 @@ try {
       assert.equal(o.avg, 6.75, `${backend}: avg`);
       assert.ok(Math.abs(o.l2 - Math.sqrt(191)) <= 1e-5 * (1 + Math.sqrt(191)), `${backend}: L2 ${o.l2}`);
     }
+    for (const [label, got] of Object.entries(r.viaConstants)) assert.deepEqual(got, [5 - 9], `constant data as ${label}`);
+    assert.deepEqual(r.afterErrors, { failures: r.afterErrors.expected, expected: r.afterErrors.expected, max: 9, index: 3 },
+      'failing calls, then a good one');
     assert.ok(r.error && r.error.isError, 'the bad graph must throw an Error');
     assert.match(r.error.message, /^node 'p' \(max_pool2d\): parameter 'stride' \[0, 2\]: must be >= 1$/);
   });
