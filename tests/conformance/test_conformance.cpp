@@ -193,6 +193,25 @@ TEST_CASE("conformance: global average pooling over channel counts and plane siz
   }
 }
 
+// relu over sizes around its vector (16) and task (65536 elements) widths: the last vector and
+// the last task are shifted inwards (they redo part of the one before).
+TEST_CASE("conformance: relu over sizes around the vector and task widths", "[conformance]") {
+  const auto backends = backends_under_test();
+  if (backends.empty()) return;
+  std::mt19937 rng(1616);
+  for (int64_t n : {1, 3, 15, 16, 17, 100, 65535, 65536, 65537, 3 * 65536 + 5}) {
+    const Shape xs{n};
+    Graph gg;
+    const ValueId in = gg.input("x", xs);
+    for (ValueId o : gg.add("y", ReluAttrs{}, {in})) gg.output(o);
+    Tensor x = random_tensor(rng, xs, 0.01f, 1.0f);
+    if (n > 2) x.data<float>()[1] = -0.0f;
+    NamedTensors inputs{{"x", x}};
+    const NamedTensors want = Session(gg, "reference").run(inputs);
+    for (const auto& b : backends) check_backend(b, gg, inputs, want, "relu on " + xs.str());
+  }
+}
+
 // Max pooling with indices where the windows tile the input (stride = kernel, no padding): the
 // cpu backend's tiled variant reduces rows, then columns, and must still give PyTorch's indices —
 // the first maximum in row-major order, the last NaN. Small integer values make ties common,
