@@ -12,6 +12,12 @@ class GlobalPool : public Generator<GlobalPool> {
   // max: channels per vector, planes reduced side by side, one channel per lane (loads strided
   // by L). avg / lp: elements of one plane per vector (contiguous loads), see generate().
   GeneratorParam<int> vector_width{"vector_width", 16};
+  // avg / lp: the lane sums added as a tree of whole 4-lane vectors (upper half onto lower half),
+  // then the last vector's 4 lanes one by one, instead of Halide's vector reduction (whose
+  // shuffles LLVM leaves with undefined lanes: V8 cannot match them to a 32-bit lane shuffle and
+  // emits 5 x86 instructions per shuffle). Also unrolls 7x7 planes (ResNet's last pool, P4).
+  // For wasm (vector_width a multiple of 4).
+  GeneratorParam<bool> lane_tree{"lane_tree", false};
 
   Input<Buffer<float>> input{"input", 3};
   Input<float> norm_type{"norm_type"};
@@ -32,6 +38,7 @@ class GlobalPool : public Generator<GlobalPool> {
       // vector lanes instead made every load a gather with stride L (P4, 1 thread: 20 -> 10 us;
       // 4.7 us once the host stopped reading sysfs per run, 2026-11-22).
       const int vw = vector_width;
+      if (lane_tree && (vw < 4 || (vw & (vw - 1)) != 0)) throw std::invalid_argument("lane_tree needs a power-of-two vector_width >= 4");
       const auto term = [&](const Expr& e) { return op == GlobalOp::avg ? e : lp_power(e, norm_type); };
       rv = RDom(0, L / vw, "rv");
       rt = RDom((L / vw) * vw, L % vw, "rt");
@@ -40,8 +47,19 @@ class GlobalPool : public Generator<GlobalPool> {
       lanes(i, c, n) += term(input(rv * vw + i, c, n));
       acc(c, n) = 0.0f;
       acc(c, n) += term(input(rt, c, n));
-      sums(c, n) = acc(c, n);
-      sums(c, n) += lanes(rl, c, n);
+      if (lane_tree) {
+        Func level = lanes;
+        for (int w = vw / 2; w >= 4; w /= 2) {
+          Func half("half_" + std::to_string(w));
+          half(i, c, n) = level(i, c, n) + level(i + w, c, n);
+          halves.push_back(half);
+          level = half;
+        }
+        sums(c, n) = ((level(0, c, n) + level(1, c, n)) + (level(2, c, n) + level(3, c, n))) + acc(c, n);
+      } else {
+        sums(c, n) = acc(c, n);
+        sums(c, n) += lanes(rl, c, n);
+      }
       if (op == GlobalOp::avg) {
         output(c, n) = strict_float(sums(c, n) / cast<float>(L));
       } else {
@@ -70,7 +88,17 @@ class GlobalPool : public Generator<GlobalPool> {
     lanes.update().reorder(i, rv).vectorize(i);
     acc.compute_at(output, ci);
     sums.compute_at(output, ci);
-    sums.update().atomic().vectorize(rl);
+    if (lane_tree) {
+      // Each level in registers (a 4-lane vector's lanes are then read one by one); 7x7 planes:
+      // straight-line code (12 vector loads, no loop or tail-loop tests).
+      int w = vector_width;
+      for (Func& h : halves) h.compute_at(output, ci).bound(i, 0, w /= 2).vectorize(i);
+      const Expr L = input.dim(0).extent();
+      lanes.update().specialize(L == 49).unroll(rv);
+      acc.update().specialize(L == 49).unroll(rt);
+    } else {
+      sums.update().atomic().vectorize(rl);
+    }
     if (op == GlobalOp::lp) output.specialize(norm_type == 2.0f);
   }
 
@@ -78,6 +106,7 @@ class GlobalPool : public Generator<GlobalPool> {
   static constexpr int kChannelsPerTask = 64;
   Var c{"c"}, n{"n"}, i{"i"};
   Func acc{"acc"}, lanes{"lanes"}, sums{"sums"};
+  std::vector<Func> halves;  // lane_tree: the lane sums halved down to one 4-lane vector
   RDom r, rv, rt, rl;
 };
 

@@ -108,7 +108,11 @@ poolkit_halide_variant(ID lp_pool2d__generic__v16_r8 GENERATOR pool2d
 poolkit_halide_variant(ID global_max_pool__generic__v16 GENERATOR global_pool PARAMS op=max vector_width=16)
 if(EMSCRIPTEN)
   # wasm: 8 lanes (2 simd128 vectors) per plane beat 16 (P4, node, 1 thread, 2026-11-22: 8.1 vs 9.2 us).
-  poolkit_halide_variant(ID global_avg_pool__generic__v8 GENERATOR global_pool PARAMS op=avg vector_width=8)
+  # lane_tree: the lane sums added as whole vectors, then 4 lanes one by one, and 7x7 planes
+  # unrolled: kernel alone on 1x1024x7x7 in node (--no-liftoff, 3 runs) 4.05 -> 3.06 us; 16 lanes
+  # 3.13, 4 lanes 3.43; unrolling alone 3.58; 4 or 8 planes per vector with a transpose (no
+  # horizontal sum) 4.06-4.46 (session 4, web/BENCH.md).
+  poolkit_halide_variant(ID global_avg_pool__generic__v8_tree GENERATOR global_pool PARAMS op=avg vector_width=8 lane_tree=true)
 endif()
 poolkit_halide_variant(ID global_avg_pool__generic__v16 GENERATOR global_pool PARAMS op=avg vector_width=16
   NATIVE_ONLY)

@@ -8,8 +8,8 @@
 //   ops() -> [{name, inputs: string[], params: [{name, type, default}], summary, backends: string[]}]
 //   backends() -> string[]
 //   new PreparedRun(graphJson, inputs, backend, threads)   (benchmarks: web/bench/)
-//     .run() -> ms of one Session::run on the inputs already in wasm memory (no copies, no
-//               graph parsing: what a kernel costs); .outputs() -> the last run's outputs as
+//     .run() -> one Session::run on the inputs already in wasm memory (no copies, no graph
+//               parsing, no clock reads: the caller times it); .outputs() -> the last run's outputs as
 //               runGraph's; .kernels() -> [{node, variant}]; .delete() frees it (embind).
 //
 // Errors: every engine failure is thrown as a JS Error whose message is the CLI's one line
@@ -220,8 +220,6 @@ val run_graph(std::string graph_json, val inputs, std::string backend, int threa
 }
 
 // A compiled graph with its inputs resident in wasm memory, run again and again (benchmarks):
-// what `poolkit bench` times natively, callable from JS next to another library's op.
-// A compiled graph with its inputs resident in wasm memory, run again and again (benchmarks):
 // what `poolkit bench` times natively, callable from JS next to another library's op. A failed
 // preparation is kept in error() (embind constructors cannot return the error marker).
 class PreparedRun {
@@ -235,14 +233,15 @@ class PreparedRun {
 
   val error() const { return error_; }  // null, or the error marker of the preparation
 
+  // No clock reads: the caller times runs (a read here calls out to JS performance.now(),
+  // ~0.15 us each in Chromium, as would the engine's per-step times: off for this session).
   val run() {
     return guarded([&] {
       // Let go of the last run's outputs first: the engine then writes into their buffers
       // again instead of allocating new ones (it recycles only buffers no one else holds).
       outputs_.clear();
-      const double t0 = emscripten_get_now();
       outputs_ = session().run(inputs_);
-      return val(emscripten_get_now() - t0);
+      return val::undefined();
     });
   }
   val outputs() const { return guarded([&] { return outputs_to_js(outputs_); }); }
@@ -252,6 +251,7 @@ class PreparedRun {
   static poolkit::SessionOptions options(int threads) {
     poolkit::SessionOptions o;
     o.threads = threads;
+    o.time_steps = false;
     return o;
   }
   poolkit::Session& session() {

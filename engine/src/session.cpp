@@ -22,7 +22,7 @@ Session::Session(Graph graph, std::string_view backend_name, SessionOptions opti
       fail_bad_input("variant override for unknown node '" + node + "'");
     }
   }
-  executable_ = b.compile(graph_, CompileOptions{options.threads, options.variants, options.device});
+  executable_ = b.compile(graph_, CompileOptions{options.threads, options.variants, options.device, options.time_steps});
 }
 
 Session::~Session() = default;

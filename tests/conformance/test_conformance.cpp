@@ -173,6 +173,45 @@ TEST_CASE("conformance: baked-in pooling windows over widths around the vector w
   }
 }
 
+// Global average pooling over channel counts around the kernels' planes per vector (the wasm row
+// reduces 4 planes per output vector, its last vector shifted inwards, in tasks of 64 channels)
+// and plane sizes around its vector width, 7x7 (unrolled there) included.
+TEST_CASE("conformance: global average pooling over channel counts and plane sizes", "[conformance]") {
+  const auto backends = backends_under_test();
+  if (backends.empty()) return;
+  std::mt19937 rng(4949);
+  for (int64_t c : {1, 3, 4, 5, 7, 8, 63, 64, 65, 67, 130}) {
+    for (const auto& [h, w] : std::vector<std::pair<int64_t, int64_t>>{{7, 7}, {1, 1}, {2, 2}, {3, 5}, {8, 8}}) {
+      const Shape xs{2, c, h, w};
+      Graph gg;
+      const ValueId in = gg.input("x", xs);
+      for (ValueId o : gg.add("y", GlobalAvgPoolAttrs{}, {in})) gg.output(o);
+      NamedTensors inputs{{"x", random_tensor(rng, xs, c % 2 ? 0.01f : 0.0f, 3.0f)}};
+      const NamedTensors want = Session(gg, "reference").run(inputs);
+      for (const auto& b : backends) check_backend(b, gg, inputs, want, gg.to_json());
+    }
+  }
+}
+
+// relu over sizes around its vector (16) and task (65536 elements) widths: the last vector and
+// the last task are shifted inwards (they redo part of the one before).
+TEST_CASE("conformance: relu over sizes around the vector and task widths", "[conformance]") {
+  const auto backends = backends_under_test();
+  if (backends.empty()) return;
+  std::mt19937 rng(1616);
+  for (int64_t n : {1, 3, 15, 16, 17, 100, 65535, 65536, 65537, 3 * 65536 + 5}) {
+    const Shape xs{n};
+    Graph gg;
+    const ValueId in = gg.input("x", xs);
+    for (ValueId o : gg.add("y", ReluAttrs{}, {in})) gg.output(o);
+    Tensor x = random_tensor(rng, xs, 0.01f, 1.0f);
+    if (n > 2) x.data<float>()[1] = -0.0f;
+    NamedTensors inputs{{"x", x}};
+    const NamedTensors want = Session(gg, "reference").run(inputs);
+    for (const auto& b : backends) check_backend(b, gg, inputs, want, "relu on " + xs.str());
+  }
+}
+
 // Max pooling with indices where the windows tile the input (stride = kernel, no padding): the
 // cpu backend's tiled variant reduces rows, then columns, and must still give PyTorch's indices —
 // the first maximum in row-major order, the last NaN. Small integer values make ties common,

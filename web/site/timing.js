@@ -1,8 +1,8 @@
 // "How fast": the picture panel's graph timed on each backend (and thread count where the page is
 // cross-origin isolated), the way a benchmark times a kernel: the graph compiled once and its
 // inputs copied into wasm memory once (poolkit.prepare), a warm-up until the per-run time is
-// steady, then samples of back-to-back runs; medians, min and max of the engine's own run time
-// per run, with the ratio to the reference backend. Why this and not single runs with pauses:
+// steady, then samples of back-to-back runs; medians, min and max of the time per run, with
+// the ratio to the reference backend. Why this and not single runs with pauses:
 // V8 first runs wasm in its baseline compiler and swaps in optimized code some time later, and
 // the threaded build's workers fall asleep during a pause, so isolated runs timed those effects
 // rather than the kernels. The page yields between slices of runs so that it stays usable.

@@ -34,6 +34,11 @@ struct CompileOptions {
   // exercise every variant). A variant that does not apply to its node is an Error{unsupported}.
   std::map<std::string, std::string> variants;
   std::string device;  // backend-specific device choice ("" = the backend's default)
+  // Whether the CPU backends read the clock around each step for Executable::last_node_times().
+  // In a browser a clock read calls out to JS (performance.now(), ~0.15 us in Chromium): two per
+  // step were ~7% of P4's 9 us run there. Off: last_node_times() stays empty (the benchmarks'
+  // PreparedRun, which times whole runs itself).
+  bool time_steps = true;
 };
 
 // Which implementation ran a node: "<family>__<specialization>__<schedule>" (STYLE.md 6.3).

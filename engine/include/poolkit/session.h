@@ -22,6 +22,8 @@ struct SessionOptions {
   // A tuning table (`poolkit tune --out`): its variants run the nodes |variants| leaves open.
   // It must be for this backend, device and graph (tuned_overrides() in poolkit/tuning.h).
   std::optional<TuningTable> tuning = {};
+  // Per-step host times for last_node_times() on the CPU backends (CompileOptions::time_steps).
+  bool time_steps = true;
 };
 
 class Session {

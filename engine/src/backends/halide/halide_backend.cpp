@@ -16,7 +16,7 @@ class CpuExecutable final : public Executable {
  public:
   CpuExecutable(const Graph& graph, const CompileOptions& options)
       : graph_(graph), steps_(plan(graph_, options.variants, resolved_threads(options.threads))), threads_(options.threads),
-        values_(graph_.values().size()) {
+        time_steps_(options.time_steps), values_(graph_.values().size()) {
     for (const Step& s : steps_) families_.push_back(family(s.family));
     for (size_t v = 0; v < values_.size(); ++v) {
       const Value::Source source = graph_.values()[v].source;
@@ -46,11 +46,11 @@ class CpuExecutable final : public Executable {
     times_.clear();
     for (size_t i = 0; i < steps_.size(); ++i) {
       const Step& step = steps_[i];
-      const auto start = std::chrono::steady_clock::now();
+      const auto start = time_steps_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
       const Value& out = graph_.value(step.last().outputs[0]);
       if (out.shape.numel() == 0) {  // empty batch: nothing to compute, but outputs must exist
         for (size_t o = 0; o < step.last().outputs.size(); ++o) new_output(step, graph_, values, o);
-        times_.push_back({step.last().name, 0.0});
+        if (time_steps_) times_.push_back({step.last().name, 0.0});
         continue;
       }
       try {
@@ -64,8 +64,10 @@ class CpuExecutable final : public Executable {
         if (std::string_view(e.what()).starts_with(where)) throw;
         throw Error(e.kind(), where + ": " + e.what());
       }
-      times_.push_back({step.last().name,
-                        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count()});
+      if (time_steps_) {
+        times_.push_back({step.last().name,
+                          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count()});
+      }
     }
     std::vector<Tensor> results;
     results.reserve(graph_.outputs().size());
@@ -92,6 +94,7 @@ class CpuExecutable final : public Executable {
   std::vector<const Variant*> ran_ = std::vector<const Variant*>(steps_.size(), nullptr);
   std::vector<NodeTime> times_;  // of the last run()
   int threads_;
+  bool time_steps_;  // CompileOptions::time_steps
   std::vector<const Family*> families_;  // by step
   ValueTable values_;                    // by ValueId: constants, and node values of the last run
   std::vector<size_t> node_values_;      // ValueIds computed by nodes

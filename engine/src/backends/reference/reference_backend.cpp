@@ -13,7 +13,7 @@ namespace {
 
 class ReferenceExecutable final : public Executable {
  public:
-  explicit ReferenceExecutable(const Graph& graph) : graph_(graph) {}
+  ReferenceExecutable(const Graph& graph, bool time_steps) : graph_(graph), time_steps_(time_steps) {}
 
   static std::string variant_of(const Node& n) { return op_info(n.kind()).name + "__generic__loops"; }
 
@@ -25,7 +25,7 @@ class ReferenceExecutable final : public Executable {
     }
     times_.clear();
     for (const Node& node : graph_.nodes()) {
-      const auto start = std::chrono::steady_clock::now();
+      const auto start = time_steps_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
       reference::Inputs in;
       for (ValueId id : node.inputs) in.push_back(&values[static_cast<size_t>(id)]);
       reference::Outputs out;
@@ -42,7 +42,9 @@ class ReferenceExecutable final : public Executable {
         if (std::string_view(e.what()).starts_with(where)) throw;
         throw Error(e.kind(), where + ": " + e.what());
       }
-      times_.push_back({node.name, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count()});
+      if (time_steps_) {
+        times_.push_back({node.name, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count()});
+      }
     }
     std::vector<Tensor> results;
     for (ValueId id : graph_.outputs()) results.push_back(values[static_cast<size_t>(id)]);
@@ -59,6 +61,7 @@ class ReferenceExecutable final : public Executable {
 
  private:
   Graph graph_;
+  bool time_steps_;              // CompileOptions::time_steps
   std::vector<NodeTime> times_;  // of the last run()
 };
 
@@ -93,7 +96,7 @@ class ReferenceBackend final : public Backend {
                                                 ReferenceExecutable::variant_of(node) + ")");
       }
     }
-    return std::make_unique<ReferenceExecutable>(graph);
+    return std::make_unique<ReferenceExecutable>(graph, options.time_steps);
   }
 };
 
