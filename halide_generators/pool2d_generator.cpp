@@ -105,7 +105,7 @@ class Pool2d : public PoolBase<Pool2d> {
   // padding columns and nan_chain_max: kernel alone 0.125 -> 0.070 ms x86-64 (vector_width 8,
   // rows_per_task 56 against the old 16 / 8), 0.141 -> 0.114 ms wasm in node (2026-11-22).
   GeneratorParam<bool> separable{"separable", false};
-  // separable on wasm: max_nan_mask (pmax pairs, one compare and an or per pass) instead of
+  // separable on wasm: max_nan_mask (pmax pairs, one compare and an unsigned max per pass) instead of
   // nan_chain_max. See variants.cmake for what it measured.
   GeneratorParam<bool> nan_mask{"nan_mask", false};
   // separable: the row pass's clamps of window rows to the input marked likely(), so Halide splits

@@ -95,11 +95,13 @@ inline Expr nan_chain_max(const std::vector<Expr>& taps) {
 
 // nan_chain_max's rule for WebAssembly in fewer V8 x86 instructions: the NaN test of a pair as
 // pmax(a, b) != pmax(b, a) (each keeps its first operand's NaN, so they differ exactly when a or
-// b is NaN; +0/-0 ties compare equal), and the result made NaN by OR-ing the mask into its bits
-// (all ones: a quiet NaN; which NaN PyTorch leaves unspecified for max pooling, the tests take
-// any). The same pmax chain as nan_chain_max, so non-NaN results are bit-identical. Three taps:
-// pmax, pmax, pmax, a compare, an or (vmaxps x3, vcmpneqps, vpor in V8) where nan_chain_max's
-// two compares, or and bitselect cost 6 x86 instructions beside its 2 maxps.
+// b is NaN; +0/-0 ties compare equal), and the result made NaN by an unsigned max of its bits
+// with the mask (all ones: a NaN; which NaN PyTorch leaves unspecified for max pooling, the tests
+// take any). An OR of the mask would do the same, but LLVM rewrites or(x, sext(cmp)) as a select,
+// which becomes v128.bitselect (3 x86 instructions in V8); i32x4.max_u stays one (vpmaxud). The
+// same pmax chain as nan_chain_max, so non-NaN results are bit-identical. Three taps: vmaxps x3,
+// vcmpneqps, vpmaxud in V8, where nan_chain_max's two compares, or and bitselect cost 6 x86
+// instructions beside its 2 maxps.
 inline Expr max_nan_mask(const std::vector<Expr>& taps) {
   if (taps.size() == 1) return taps[0];
   Expr m = max_keeping_nan_of(taps[0], taps[1]);
