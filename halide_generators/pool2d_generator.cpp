@@ -105,6 +105,13 @@ class Pool2d : public PoolBase<Pool2d> {
   // padding columns and nan_chain_max: kernel alone 0.125 -> 0.070 ms x86-64 (vector_width 8,
   // rows_per_task 56 against the old 16 / 8), 0.141 -> 0.114 ms wasm in node (2026-11-22).
   GeneratorParam<bool> separable{"separable", false};
+  // separable on wasm: max_nan_mask (pmax pairs, one compare and an unsigned max per pass) instead of
+  // nan_chain_max. See variants.cmake for what it measured.
+  GeneratorParam<bool> nan_mask{"nan_mask", false};
+  // separable: the row pass's clamps of window rows to the input marked likely(), so Halide splits
+  // each task's row loop into its first rows, its interior rows (no clamps) and its last rows:
+  // fewer scalar instructions per output row (about 100 of ~600 per P2 row in V8), 3x the code.
+  GeneratorParam<bool> partition_rows{"partition_rows", false};
   // max or avg, kernel = stride baked in, in_bounds, dilation 1 (the host checks): windows that
   // tile the input, pooled per vector of outputs — the window's rows first over the dense input
   // columns under the vector (whole-vector loads), then its columns out of that small block
@@ -147,8 +154,11 @@ class Pool2d : public PoolBase<Pool2d> {
     rtail.where(W % vw != 0);
     const auto column_max = [&](const Expr& col) {
       std::vector<Expr> taps;
-      for (int i = 0; i < kernel_h; ++i) taps.push_back(input(col, clamp(y * sh - pad_h + i, y0, y0 + H - 1), c, n));
-      return nan_chain_max(taps);
+      for (int i = 0; i < kernel_h; ++i) {
+        const Expr row = y * sh - pad_h + i;
+        taps.push_back(input(col, clamp(partition_rows ? likely(row) : row, y0, y0 + H - 1), c, n));
+      }
+      return nan_mask ? max_nan_mask(taps) : nan_chain_max(taps);
     };
     // One vector of -inf either side: pad_w <= kw / 2 columns on the left, and on the right at
     // most kw - 1, as far as a last window starting inside the input reaches (PyTorch's ceil-mode
@@ -163,7 +173,7 @@ class Pool2d : public PoolBase<Pool2d> {
     rows(rtail, y, c, n) = column_max(rtail);
     std::vector<Expr> taps;
     for (int j = 0; j < kernel_w; ++j) taps.push_back(rows(x * sw - pad_w + j, y, c, n));
-    output(x, y, c, n) = nan_chain_max(taps);
+    output(x, y, c, n) = nan_mask ? max_nan_mask(taps) : nan_chain_max(taps);
   }
 
   // vector_separable: cols(x, y) folds the kh rows of output row y for input column x (dense),

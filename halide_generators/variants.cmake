@@ -29,8 +29,20 @@ poolkit_halide_variant(ID max_pool2d__k2s2__v16_r8 GENERATOR pool2d
 # last vector) and on this machine (AMD EPYC per lscpu) every 16-lane variant lost, the row pass
 # alone included; whole 56-row planes per task still give 2 threads 32 tasks each. poolkit bench,
 # 5 alternating rounds: 0.147 -> 0.077 ms (1 thread; native/bench/RESULTS.md, session 3).
+if(EMSCRIPTEN)
+  # wasm: the same passes with max_nan_mask (generator_helpers.h): per row-pass vector 9 x86
+  # instructions in V8 instead of 12, per column-pass vector 13 instead of 16 (--print-wasm-code).
+  # P2 kernel alone, 1 thread, 9 alternating rounds (2026-11-22): Chromium 0.121 -> 0.103 ms,
+  # node 0.118 -> 0.111. partition_rows (no row clamps inside a task's interior rows): a further
+  # 2-3% in Chromium, 5% in node, 27 KB instead of 17 KB of library. Tried and dropped: even/odd
+  # column planes (no shuffles in the column pass; no faster), two output rows per row pass
+  # sharing their middle input row (23-37% slower in V8) (web/BENCH.md, P2 kernel (session 4)).
+  poolkit_halide_variant(ID max_pool2d__k3s2__separable_mask_v8_r56 GENERATOR pool2d
+    PARAMS op=max separable=true nan_mask=true partition_rows=true kernel_h=3 kernel_w=3 stride_h=2 stride_w=2 vector_width=8 rows_per_task=56)
+endif()
 poolkit_halide_variant(ID max_pool2d__k3s2__separable_v8_r56 GENERATOR pool2d
-  PARAMS op=max separable=true kernel_h=3 kernel_w=3 stride_h=2 stride_w=2 vector_width=8 rows_per_task=56)
+  PARAMS op=max separable=true kernel_h=3 kernel_w=3 stride_h=2 stride_w=2 vector_width=8 rows_per_task=56
+  NATIVE_ONLY)
 # Direct: dilated 3x3/s2 windows (the separable row takes dilation 1 only).
 poolkit_halide_variant(ID max_pool2d__k3s2__v16_r8 GENERATOR pool2d
   PARAMS op=max kernel_h=3 kernel_w=3 stride_h=2 stride_w=2 vector_width=16 rows_per_task=8

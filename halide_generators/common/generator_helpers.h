@@ -93,6 +93,29 @@ inline Expr nan_chain_max(const std::vector<Expr>& taps) {
   return strict_float(select(lost, std::numeric_limits<float>::quiet_NaN(), m));
 }
 
+// nan_chain_max's rule for WebAssembly in fewer V8 x86 instructions: the NaN test of a pair as
+// pmax(a, b) != pmax(b, a) (each keeps its first operand's NaN, so they differ exactly when a or
+// b is NaN; +0/-0 ties compare equal), and the result made NaN by an unsigned max of its bits
+// with the mask (all ones: a NaN; which NaN PyTorch leaves unspecified for max pooling, the tests
+// take any). An OR of the mask would do the same, but LLVM rewrites or(x, sext(cmp)) as a select,
+// which becomes v128.bitselect (3 x86 instructions in V8); i32x4.max_u stays one (vpmaxud). The
+// same pmax chain as nan_chain_max, so non-NaN results are bit-identical. Three taps: vmaxps x3,
+// vcmpneqps, vpmaxud in V8, where nan_chain_max's two compares, or and bitselect cost 6 x86
+// instructions beside its 2 maxps.
+inline Expr max_nan_mask(const std::vector<Expr>& taps) {
+  if (taps.size() == 1) return taps[0];
+  Expr m = max_keeping_nan_of(taps[0], taps[1]);
+  Expr lost = m != max_keeping_nan_of(taps[1], taps[0]);
+  for (size_t i = 2; i < taps.size(); ++i) {
+    const Expr next = max_keeping_nan_of(taps[i], m);
+    // The last step keeps its tap's NaN; m's NaN (from a tested tap or an earlier step) needs a
+    // test wherever a later step would drop it.
+    if (i + 1 < taps.size()) lost = lost || next != max_keeping_nan_of(m, taps[i]);
+    m = next;
+  }
+  return strict_float(reinterpret<float>(max(reinterpret<uint32_t>(m), select(lost, Expr(0xffffffffu), Expr(0u)))));
+}
+
 // The larger of two floats, NaN when either is (which NaN is unspecified): one max plus one
 // unordered compare (LLVM merges the two is_nan tests into it) and a masked add to make the NaN.
 // Cheaper than max_update's select when the order of taps does not matter (values only). The
