@@ -565,9 +565,11 @@ def gen_kernel_shapes(d):
     if form == "global":
         c, h, w = d.int(1, 70), d.int(1, 16 * SCALE), d.int(1, 16 * SCALE)
         return gen_global(d, (n, c, h, w))
-    cin = d.choice([1, 3, 8, 16, 17, 31, 32, 33, 48, 64] if form == "conv3" else [1, 2, 3, 8, 15, 16, 17, 32])
-    cout = d.choice([1, 2, 4, 5, 8, 16, 20])
+    cin = d.choice([1, 3, 8, 16, 17, 31, 32, 33, 48, 64] if form == "conv3" else [1, 2, 3, 8, 15, 16, 17, 32, 64])
+    cout = d.choice([1, 2, 4, 5, 8, 16, 20, 32])
     h, w = d.int(2, 30 * SCALE), d.int(2, 30 * SCALE)
+    if d.chance(0.5):  # even and wide enough for the Winograd variants' blocks (conv_family.cpp)
+        h, w = 2 * d.int(4, 20 * SCALE), 2 * d.int(8, 30 * SCALE)
     pad = d.choice([0, 1, 1])
     special = d.chance(0.1)
     x = d.data((n, cin, h, w), "special" if special else "normal")
@@ -980,7 +982,12 @@ def same_error(t, message):
     return message == t.expect_error
 
 
+VARIANTS = {}  # kernel variant -> trials that ran it (wasm runners; printed at the end)
+
+
 def judge(args, t, r):
+    for v in set(r.get("variants", [])):
+        VARIANTS[v] = VARIANTS.get(v, 0) + 1
     for p in r.get("problems", []):
         t.problems.append("page: " + p)
     want_build = "simd+threads" if args.runner.endswith("threads") else "simd"
@@ -1100,6 +1107,8 @@ def main():
         if not args.keep and failed == 0:
             shutil.rmtree(work, ignore_errors=True)
     print("per op: " + ", ".join(f"{k} {v[0]}/{v[0] + v[1]}" for k, v in sorted(by_op.items())))
+    if VARIANTS:
+        print("kernels: " + ", ".join(f"{k} {v}" for k, v in sorted(VARIANTS.items())))
     where = "" if native else f", runner {args.runner}, threads {args.threads}"
     print(f"{passed} passed, {failed} failed (seed {args.seed}, backend {args.backend}{where})")
     return 1 if failed else 0
