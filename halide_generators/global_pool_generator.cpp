@@ -37,11 +37,24 @@ class GlobalPool : public Generator<GlobalPool> {
       rt = RDom((L / vw) * vw, L % vw, "rt");
       rl = RDom(0, vw, "rl");
       lanes(i, c, n) = 0.0f;
-      lanes(i, c, n) += term(input(rv * vw + i, c, n));
       acc(c, n) = 0.0f;
-      acc(c, n) += term(input(rt, c, n));
-      sums(c, n) = acc(c, n);
-      sums(c, n) += lanes(rl, c, n);
+      if (op == GlobalOp::lp) {
+        // Lp sums are NaN or +inf where the plane holds one, and lp_root must see it: strict
+        // adds and an unrolled sum of the lanes. Halide's default adds carry LLVM's nnan/ninf
+        // flags, from which LLVM concluded the sum is never NaN and dropped lp_root's is_nan:
+        // pow's exp(log(x) / p) then made a NaN plane -inf at p = 1 (random_vs_torch, wasm and
+        // native alike).
+        lanes(i, c, n) = strict_float(lanes(i, c, n) + term(input(rv * vw + i, c, n)));
+        acc(c, n) = strict_float(acc(c, n) + term(input(rt, c, n)));
+        Expr total = acc(c, n);
+        for (int k = 0; k < vw; ++k) total = total + lanes(k, c, n);
+        sums(c, n) = strict_float(total);
+      } else {
+        lanes(i, c, n) += term(input(rv * vw + i, c, n));
+        acc(c, n) += term(input(rt, c, n));
+        sums(c, n) = acc(c, n);
+        sums(c, n) += lanes(rl, c, n);
+      }
       if (op == GlobalOp::avg) {
         output(c, n) = strict_float(sums(c, n) / cast<float>(L));
       } else {
@@ -70,8 +83,11 @@ class GlobalPool : public Generator<GlobalPool> {
     lanes.update().reorder(i, rv).vectorize(i);
     acc.compute_at(output, ci);
     sums.compute_at(output, ci);
+    if (op == GlobalOp::lp) {
+      output.specialize(norm_type == 2.0f);
+      return;
+    }
     sums.update().atomic().vectorize(rl);
-    if (op == GlobalOp::lp) output.specialize(norm_type == 2.0f);
   }
 
  private:
