@@ -44,18 +44,29 @@ class GlobalPool : public Generator<GlobalPool> {
       rt = RDom((L / vw) * vw, L % vw, "rt");
       rl = RDom(0, vw, "rl");
       lanes(i, c, n) = 0.0f;
-      lanes(i, c, n) += term(input(rv * vw + i, c, n));
       acc(c, n) = 0.0f;
-      acc(c, n) += term(input(rt, c, n));
+      // Lp sums are NaN or +inf where the plane holds one, and lp_root must see it: strict adds.
+      // Halide's default adds carry LLVM's nnan/ninf flags, from which LLVM concluded the sum is
+      // never NaN and dropped lp_root's is_nan: pow's exp(log(x) / p) then made a NaN plane -inf
+      // at p = 1 (random_vs_torch, wasm and native alike).
+      const bool strict = op == GlobalOp::lp;
+      const auto add = [&](const Expr& a, const Expr& b) { return strict ? strict_float(a + b) : a + b; };
+      lanes(i, c, n) = add(lanes(i, c, n), term(input(rv * vw + i, c, n)));
+      acc(c, n) = add(acc(c, n), term(input(rt, c, n)));
       if (lane_tree) {
         Func level = lanes;
         for (int w = vw / 2; w >= 4; w /= 2) {
           Func half("half_" + std::to_string(w));
-          half(i, c, n) = level(i, c, n) + level(i + w, c, n);
+          half(i, c, n) = add(level(i, c, n), level(i + w, c, n));
           halves.push_back(half);
           level = half;
         }
-        sums(c, n) = ((level(0, c, n) + level(1, c, n)) + (level(2, c, n) + level(3, c, n))) + acc(c, n);
+        sums(c, n) = add(add(add(level(0, c, n), level(1, c, n)), add(level(2, c, n), level(3, c, n))), acc(c, n));
+      } else if (strict) {
+        // The lanes summed one by one (an atomic vector reduction would not be strict).
+        Expr total = acc(c, n);
+        for (int k = 0; k < vw; ++k) total = total + lanes(k, c, n);
+        sums(c, n) = strict_float(total);
       } else {
         sums(c, n) = acc(c, n);
         sums(c, n) += lanes(rl, c, n);
@@ -96,7 +107,7 @@ class GlobalPool : public Generator<GlobalPool> {
       const Expr L = input.dim(0).extent();
       lanes.update().specialize(L == 49).unroll(rv);
       acc.update().specialize(L == 49).unroll(rt);
-    } else {
+    } else if (op != GlobalOp::lp) {
       sums.update().atomic().vectorize(rl);
     }
     if (op == GlobalOp::lp) output.specialize(norm_type == 2.0f);

@@ -79,13 +79,18 @@ void main() {
       PK_STORE_INDEX(indices, o, best_index);
     }
   } else {  // PK_POOL_LP: (sum |x|^p)^(1/p) over the taps inside the input (no padding)
+    // A NaN tap is tracked with isnan: on llvmpipe it did not survive |x|^p and the sum
+    // (conformance, Lp pooling with NaN at every p).
     float sum = 0.0;
+    bool nan_seen = false;
     for (int kh = rows.begin; kh < rows.end; ++kh) {
       const int ih = oh * stride_h + kh;
       for (int kw = cols.begin; kw < cols.end; ++kw) {
-        sum += pk_abs_pow(x[plane + uint(ih * pc.in_w + ow * stride_w + kw)], pc.norm_type);
+        const float v = x[plane + uint(ih * pc.in_w + ow * stride_w + kw)];
+        nan_seen = nan_seen || isnan(v);
+        sum += pk_abs_pow(v, pc.norm_type);
       }
     }
-    y[o] = pk_root(sum, pc.norm_type, pc.inv_norm_type);
+    y[o] = nan_seen ? pk_nan() : pk_root(sum, pc.norm_type, pc.inv_norm_type);
   }
 }

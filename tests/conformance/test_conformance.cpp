@@ -189,6 +189,53 @@ TEST_CASE("conformance: global average pooling over channel counts and plane siz
       NamedTensors inputs{{"x", random_tensor(rng, xs, c % 2 ? 0.01f : 0.0f, 3.0f)}};
       const NamedTensors want = Session(gg, "reference").run(inputs);
       for (const auto& b : backends) check_backend(b, gg, inputs, want, gg.to_json());
+// Lp pooling, global and windowed, at every kind of p (1, fractional, 2, odd, even), on planes
+// holding NaN or infinities: the sum is NaN or +inf there and (Σ|x|^p)^(1/p) must stay so. The
+// cpu backend's global Lp once gave -inf for any plane with a NaN at p = 1 (its fast-math sums
+// let LLVM drop the NaN test before pow; random_vs_torch.py found it in the wasm build, native
+// did the same). Plane sizes around the vector widths (8 in wasm, 16 natively), whole and tails.
+TEST_CASE("conformance: Lp pooling keeps NaN and infinities at every p", "[conformance]") {
+  const auto backends = backends_under_test();
+  if (backends.empty()) return;
+  std::mt19937 rng(777);
+  std::normal_distribution<float> normal(0.0f, 1.5f);
+  std::uniform_real_distribution<float> u(0.0f, 1.0f);
+  for (double p : {1.0, 1.5, 2.0, 3.0, 4.0}) {
+    for (int64_t w : {1, 2, 7, 8, 9, 15, 16, 17, 33, 49}) {
+      const Shape xs{2, 6, 3, w};
+      Tensor x = Tensor::zeros(xs);
+      auto v = x.data<float>();
+      for (float& e : v) e = normal(rng);
+      // Plane by plane: finite; one NaN; one +inf; one -inf; NaN and inf; all NaN. Positions vary.
+      const int64_t plane = 3 * w;
+      for (int64_t q = 0; q < 12; ++q) {
+        float* d = v.data() + q * plane;
+        const auto at = [&] { return static_cast<int64_t>(u(rng) * static_cast<float>(plane)) % plane; };
+        switch (q % 6) {
+          case 1: d[at()] = NAN; break;
+          case 2: d[at()] = INFINITY; break;
+          case 3: d[at()] = -INFINITY; break;
+          case 4: d[at()] = INFINITY; d[at()] = NAN; break;
+          case 5: for (int64_t i = 0; i < plane; ++i) d[i] = NAN; break;
+          default: break;
+        }
+      }
+      NamedTensors inputs{{"x", x}};
+      {
+        Graph g;
+        const ValueId in = g.input("x", xs);
+        g.output(g.add("y", GlobalLpPoolAttrs{p}, {in})[0]);
+        const NamedTensors want = Session(g, "reference").run(inputs);
+        for (const auto& b : backends) check_backend(b, g, inputs, want, g.to_json());
+      }
+      {
+        Graph g;
+        const ValueId in = g.input("x", xs);
+        const int64_t kw = std::min<int64_t>(w, 3);
+        g.output(g.add("y", LpPool2dAttrs{p, {3, kw}, std::nullopt, false}, {in})[0]);
+        const NamedTensors want = Session(g, "reference").run(inputs);
+        for (const auto& b : backends) check_backend(b, g, inputs, want, g.to_json());
+      }
     }
   }
 }

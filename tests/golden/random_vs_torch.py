@@ -5,13 +5,15 @@
         [--runner native|node|node-threads|chromium|chromium-threads] [--threads N] [--batch 100]
         [--errors 0.05] [--constants 0.3] [--poolkit build/bin/poolkit] [--keep DIR] [--only FAMILIES] [--scale 1]
 
-Each trial draws an op among every DESIGN.md op except stochastic_pool2d (PyTorch has none),
+Each trial draws an op among every DESIGN.md op,
 random valid parameters (awkward ones on purpose: ceil mode with dropped last windows, padding up
 to k/2, dilation, 1x1 inputs and windows, odd and non-square sizes, strides larger than kernels,
 NaN and -inf inputs for max-type ops, both JSON forms of pairs) and a random shape, sometimes
 big-ish; or a conv2d -> relu -> max_pool2d chain, a chain of 2-4 pooling/relu nodes, a graph of
 several outputs (a value both an output and an input of another node, indices, exact and tolerant
-outputs together), or a shape the cpu backend's specialized kernels take ("kernel_shapes": 2x2/s2
+outputs together), stochastic_pool2d or fractional_max_pool2d with a `seed` (PyTorch has neither:
+there the native reference backend is the oracle, DESIGN.md's same-elements-everywhere rule),
+or a shape the cpu backend's specialized kernels take ("kernel_shapes": 2x2/s2
 and 3x3/s2 pools on planes of several vectors, tiled indices, global pools over many channels,
 3x3 convs with 16-64 input channels, fused conv -> relu -> max pool; --scale multiplies its
 sizes). Each input
@@ -147,9 +149,21 @@ class Draw:
             a[u < 0.05] = np.nan
             a[(u >= 0.05) & (u < 0.15)] = -np.inf
             a[(u >= 0.15) & (u < 0.18)] = np.inf
+        elif kind == "special_nonneg":
+            a = np.abs(a)
+            u = g.uniform(size=shape)
+            a[u < 0.05] = np.nan
+            a[(u >= 0.05) & (u < 0.12)] = np.inf
         elif kind == "ties":
             a = g.integers(-2, 3, shape).astype(np.float64)
         return a.astype(np.float32)
+
+    def sum_kind(self, base):
+        """Now and then NaN and infinities for sum-type ops too (NaN in, NaN out; +inf and -inf
+        together give NaN; "special_nonneg": NaN and +inf only, for lp with odd or fractional p)."""
+        if self.chance(0.12):
+            return "special_nonneg" if base == "nonneg" else "special"
+        return base
 
     def max_kind(self):
         return self.choice(["normal"] * 6 + ["special", "ties"])
@@ -209,7 +223,7 @@ def gen_avg_pool2d(d):
     shape = d.shape2d()
     k, s, p, _, ceil = window2d(d, False)
     check_out2d(shape, k, s, p, (1, 1), ceil)
-    x = d.data(shape)
+    x = d.data(shape, d.sum_kind("normal"))
     cip = d.chance(0.5)
     div = d.int(1, 12) if d.chance(0.2) else None
     y = F.avg_pool2d(t64(x), k, s, p, ceil, cip, div)
@@ -240,7 +254,7 @@ def gen_lp_pool2d(d):
     if ceil and not full_windows_only(shape[-2:], k, pair(s if s is not None else k)):
         ceil = False  # PyTorch divides overhanging windows differently (ops.h)
     norm, kind = lp_norm(d)
-    x = d.data(shape, kind)
+    x = d.data(shape, d.sum_kind(kind))
     y = F.lp_pool2d(t64(x), norm, k, s, ceil)
     node = {"name": "p", "op": "lp_pool2d", "inputs": ["x"], "norm_type": norm}
     put_window(d, node, k, s, (0, 0), (1, 1), ceil, with_padding=False)
@@ -288,7 +302,7 @@ def gen_avg_pool1d(d):
     k, s, p, _, ceil = window1d(d, False)
     if pooled_size(shape[-1], k, s if s else k, p, 1, ceil)[0] < 1:
         raise Skip()
-    x = d.data(shape)
+    x = d.data(shape, d.sum_kind("normal"))
     cip = d.chance(0.5)
     y = F.avg_pool1d(t64(x), k, s, p, ceil, cip)
     node = {"name": "p", "op": "avg_pool1d", "inputs": ["x"]}
@@ -307,7 +321,7 @@ def gen_lp_pool1d(d):
     if ceil and not full_windows_only(shape[-1:], (k,), (ss,)):
         ceil = False
     norm, kind = lp_norm(d)
-    x = d.data(shape, kind)
+    x = d.data(shape, d.sum_kind(kind))
     y = F.lp_pool1d(t64(x), norm, k, s, ceil)
     node = {"name": "p", "op": "lp_pool1d", "inputs": ["x"], "norm_type": norm}
     put_window1d(node, k, s, 0, 1, ceil, with_padding=False)
@@ -344,7 +358,7 @@ def gen_adaptive_max(d):
 def gen_adaptive_avg(d):
     shape = d.shape2d()
     jsize, o = adaptive_size(d, shape)
-    x = d.data(shape)
+    x = d.data(shape, d.sum_kind("normal"))
     y = F.adaptive_avg_pool2d(t64(x), o)
     node = {"name": "p", "op": "adaptive_avg_pool2d", "inputs": ["x"], "output_size": jsize}
     return single(node, shape, x, ["p"], {"p": f32(y)}, TOL)
@@ -361,12 +375,12 @@ def gen_global(d, shape=None):
         x = d.data(shape, d.max_kind())
         y, tol = f32(torch.amax(t32(x), dim=(-2, -1), keepdim=True)), 0
     elif op == "global_avg_pool":
-        x = d.data(shape)
+        x = d.data(shape, d.sum_kind("normal"))
         y, tol = f32(torch.mean(t64(x), dim=(-2, -1), keepdim=True)), TOL
     else:
         norm = d.choice([1, 2, 3, 1.5, 4])
         node["norm_type"] = norm
-        x = d.data(shape)
+        x = d.data(shape, d.sum_kind("normal"))
         y, tol = f32(torch.linalg.vector_norm(t64(x), ord=norm, dim=(-2, -1), keepdim=True)), TOL
     return single(node, shape, x, ["g"], {"g": y}, tol)
 
@@ -565,9 +579,11 @@ def gen_kernel_shapes(d):
     if form == "global":
         c, h, w = d.int(1, 70), d.int(1, 16 * SCALE), d.int(1, 16 * SCALE)
         return gen_global(d, (n, c, h, w))
-    cin = d.choice([1, 3, 8, 16, 17, 31, 32, 33, 48, 64] if form == "conv3" else [1, 2, 3, 8, 15, 16, 17, 32])
-    cout = d.choice([1, 2, 4, 5, 8, 16, 20])
+    cin = d.choice([1, 3, 8, 16, 17, 31, 32, 33, 48, 64] if form == "conv3" else [1, 2, 3, 8, 15, 16, 17, 32, 64])
+    cout = d.choice([1, 2, 4, 5, 8, 16, 20, 32])
     h, w = d.int(2, 30 * SCALE), d.int(2, 30 * SCALE)
+    if d.chance(0.5):  # even and wide enough for the Winograd variants' blocks (conv_family.cpp)
+        h, w = 2 * d.int(4, 20 * SCALE), 2 * d.int(8, 30 * SCALE)
     pad = d.choice([0, 1, 1])
     special = d.chance(0.1)
     x = d.data((n, cin, h, w), "special" if special else "normal")
@@ -660,6 +676,57 @@ def gen_chain(d):
     return graph, {"x": x}, exp, tol
 
 
+def native_reference(graph, inputs):
+    """Every output of |graph| from the native CLI's reference backend (the oracle where PyTorch
+    has no such op)."""
+    with tempfile.TemporaryDirectory(prefix="poolkit_oracle_") as tmp:
+        gfile = os.path.join(tmp, "graph.json")
+        with open(gfile, "w") as f:
+            json.dump(graph, f)
+        cmd = [POOLKIT, "run", gfile, "--backend", "reference"]
+        for n, a in inputs.items():
+            np.save(os.path.join(tmp, f"in_{n}.npy"), a)
+            cmd += ["--input", f"{n}={os.path.join(tmp, f'in_{n}.npy')}"]
+        for n in graph["outputs"]:
+            cmd += ["--output", f"{n}={os.path.join(tmp, f'out_{n}.npy')}"]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        if proc.returncode != 0:
+            raise Skip()
+        return {n: np.load(os.path.join(tmp, f"out_{n}.npy")) for n in graph["outputs"]}
+
+
+def gen_seeded(d):
+    """The ops whose randomness comes from poolkit's counter-based generator (DESIGN.md: the same
+    elements on every backend, native or wasm): stochastic_pool2d, fractional_max_pool2d with
+    `seed`. PyTorch has neither, so the oracle is the native reference backend."""
+    shape = d.shape2d()
+    if d.chance(0.6):
+        k, s, p, _, _ = window2d(d, False)
+        check_out2d(shape, k, s, p, (1, 1), False)
+        x = d.data(shape, d.choice(["nonneg", "nonneg", "normal", "ties", "special_nonneg"]))
+        if d.chance(0.3):
+            x = np.maximum(x, 0)  # zero windows
+        node = {"name": "p", "op": "stochastic_pool2d", "inputs": ["x"], "training": d.chance(0.6),
+                "seed": d.int(0, 2 ** 40)}
+        put_window(d, node, k, s, p, (1, 1), False, has_ceil=False)
+        tol = 0 if node["training"] else TOL
+    else:
+        if shape[-1] < 2 or shape[-2] < 2:
+            raise Skip()
+        h, w = shape[-2:]
+        k = (d.int(1, min(4, h)), d.int(1, min(4, w)))
+        o = (d.int(1, h - k[0] + 1), d.int(1, w - k[1] + 1))
+        x = d.data(shape, d.max_kind())
+        node = {"name": "p", "op": "fractional_max_pool2d", "inputs": ["x"], "kernel_size": d.jpair(k),
+                "output_size": d.jpair(o), "seed": d.int(0, 2 ** 40)}
+        if d.chance(0.6):
+            node["return_indices"] = True
+        tol = 0
+    graph = {"inputs": {"x": {"shape": list(shape)}}, "nodes": [node],
+             "outputs": ["p", "p.indices"] if node.get("return_indices") else ["p"]}
+    return graph, {"x": x}, native_reference(graph, {"x": x}), tol
+
+
 GENERATORS = [
     ("max_pool2d", gen_max_pool2d, 4), ("avg_pool2d", gen_avg_pool2d, 4), ("lp_pool2d", gen_lp_pool2d, 2),
     ("max_pool1d", gen_max_pool1d, 2), ("avg_pool1d", gen_avg_pool1d, 2), ("lp_pool1d", gen_lp_pool1d, 1),
@@ -667,7 +734,7 @@ GENERATORS = [
     ("global", gen_global, 1), ("fractional_max_pool2d", gen_fractional, 2), ("max_unpool2d", gen_unpool, 2),
     ("conv2d", gen_conv, 3), ("conv2d_relu_max_pool2d", lambda d: gen_conv(d, True), 1), ("relu", gen_relu, 1),
     ("multi_output", gen_multi, 1), ("kernel_shapes", gen_kernel_shapes, 4),
-    ("chain", gen_chain, 3),
+    ("chain", gen_chain, 3), ("seeded_native_oracle", gen_seeded, 2),
 ]
 
 
@@ -980,7 +1047,12 @@ def same_error(t, message):
     return message == t.expect_error
 
 
+VARIANTS = {}  # kernel variant -> trials that ran it (wasm runners; printed at the end)
+
+
 def judge(args, t, r):
+    for v in set(r.get("variants", [])):
+        VARIANTS[v] = VARIANTS.get(v, 0) + 1
     for p in r.get("problems", []):
         t.problems.append("page: " + p)
     want_build = "simd+threads" if args.runner.endswith("threads") else "simd"
@@ -1035,8 +1107,9 @@ def main():
         if not os.path.exists(target):
             sys.exit(f"random_vs_torch: {target} is missing (scripts/build_wasm.sh, or --wasm-dir / --wasm-threads-dir)")
 
-    global WEIGHTED, SCALE
+    global WEIGHTED, SCALE, POOLKIT
     SCALE = max(1, args.scale)
+    POOLKIT = args.poolkit
     only = set(args.only.split(",")) if args.only else None
     WEIGHTED = [g for g in GENERATORS for _ in range(g[2]) if only is None or g[0] in only]
     if not WEIGHTED:
@@ -1100,6 +1173,8 @@ def main():
         if not args.keep and failed == 0:
             shutil.rmtree(work, ignore_errors=True)
     print("per op: " + ", ".join(f"{k} {v[0]}/{v[0] + v[1]}" for k, v in sorted(by_op.items())))
+    if VARIANTS:
+        print("kernels: " + ", ".join(f"{k} {v}" for k, v in sorted(VARIANTS.items())))
     where = "" if native else f", runner {args.runner}, threads {args.threads}"
     print(f"{passed} passed, {failed} failed (seed {args.seed}, backend {args.backend}{where})")
     return 1 if failed else 0
@@ -1107,6 +1182,7 @@ def main():
 
 WEIGHTED = []
 SCALE = 1
+POOLKIT = ""
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -20,7 +20,7 @@
 // Int32Array / BigInt64Array (indices).
 // RESULTS.jsonl: one line per case, appended as soon as it ran (so a caller can tell which case
 // killed or hung the process): {"id", "ok": true, "types": {name: "Float32Array" | ...},
-// "build", "threads"} or {"id", "ok": false, "error": message, "errorClass": the thrown object's
+// "build", "threads", "variants": the kernel variant of each step} or {"id", "ok": false, "error": message, "errorClass": the thrown object's
 // constructor name, "build", "threads"}. Console errors and page errors in Chromium are returned
 // with the case that was running ("problems"). Exit status 0 unless the runner itself failed.
 import { createRequire } from 'node:module';
@@ -105,14 +105,14 @@ async function runNode() {
       const t = readNpy(file);
       inputs[name] = { shape: t.shape, data: present(t, c.as?.[name]) };
     }
-    let outputs;
+    let outputs, kernels;
     try {
-      outputs = pk.runGraph(JSON.stringify(c.graph), inputs, c.backend, c.threads ?? 1).outputs;
+      ({ outputs, kernels } = pk.runGraph(JSON.stringify(c.graph), inputs, c.backend, c.threads ?? 1));
     } catch (e) {
       record({ id: c.id, ok: false, error: String(e?.message ?? e), errorClass: e?.constructor?.name ?? typeof e, build, threads: c.threads });
       continue;
     }
-    record({ id: c.id, ok: true, types: store(c, outputs), build, threads: c.threads });
+    record({ id: c.id, ok: true, types: store(c, outputs), build, threads: c.threads, variants: kernels.map((k) => k.variant) });
   }
 }
 
@@ -165,7 +165,7 @@ async function runChromium() {
           [k, { shape: t.shape, data: t.array ?? decode(t.bytes, t.type) }]));
         try {
           const out = poolkit.run(graph, ins, threads === undefined ? { backend } : { backend, threads });
-          return { ok: true, threads: poolkit.lastRun.threads, outputs: Object.fromEntries(Object.entries(out).map(([k, t]) =>
+          return { ok: true, threads: poolkit.lastRun.threads, variants: poolkit.lastRun.kernels.map((k) => k.variant), outputs: Object.fromEntries(Object.entries(out).map(([k, t]) =>
             [k, { shape: t.shape, type: t.data.constructor.name, bytes: encode(t.data) }])) };
         } catch (e) {
           return { ok: false, error: String(e?.message ?? e), errorClass: e?.constructor?.name ?? typeof e };
@@ -182,7 +182,7 @@ async function runChromium() {
         const bytes = b.buffer.slice(b.byteOffset, b.byteOffset + b.length);
         return [k, { shape: t.shape, data: new { Float32Array, Int32Array, BigInt64Array, Float64Array }[t.type](bytes) }];
       }));
-      record({ id: c.id, ok: true, types: store(c, outputs), build: info.build, threads: r.threads, ...extra });
+      record({ id: c.id, ok: true, types: store(c, outputs), build: info.build, threads: r.threads, variants: r.variants, ...extra });
     }
   } finally {
     await browser.close();
