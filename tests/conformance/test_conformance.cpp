@@ -189,6 +189,10 @@ TEST_CASE("conformance: global average pooling over channel counts and plane siz
       NamedTensors inputs{{"x", random_tensor(rng, xs, c % 2 ? 0.01f : 0.0f, 3.0f)}};
       const NamedTensors want = Session(gg, "reference").run(inputs);
       for (const auto& b : backends) check_backend(b, gg, inputs, want, gg.to_json());
+    }
+  }
+}
+
 // Lp pooling, global and windowed, at every kind of p (1, fractional, 2, odd, even), on planes
 // holding NaN or infinities: the sum is NaN or +inf there and (Σ|x|^p)^(1/p) must stay so. The
 // cpu backend's global Lp once gave -inf for any plane with a NaN at p = 1 (its fast-math sums
