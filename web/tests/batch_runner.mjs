@@ -26,6 +26,7 @@
 import { createRequire } from 'node:module';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { npyBytes, readNpy } from './npy.mjs';
 
 const [mode, target, batchFile, resultsFile, ...flags] = process.argv.slice(2);
 if (!['node', 'chromium'].includes(mode) || !target || !batchFile || !resultsFile) {
@@ -33,39 +34,6 @@ if (!['node', 'chromium'].includes(mode) || !target || !batchFile || !resultsFil
   process.exit(2);
 }
 const batch = JSON.parse(readFileSync(batchFile, 'utf8'));
-
-function readNpy(file) {
-  const buf = readFileSync(file);
-  const major = buf[6];
-  const headerLen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
-  const start = (major === 1 ? 10 : 12) + headerLen;
-  const header = buf.toString('latin1', major === 1 ? 10 : 12, start);
-  const descr = /'descr':\s*'([^']+)'/.exec(header)[1];
-  if (/'fortran_order':\s*True/.test(header)) throw new Error(`${file}: fortran order`);
-  const shape = /'shape':\s*\(([^)]*)\)/.exec(header)[1].split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  const bytes = buf.buffer.slice(buf.byteOffset + start, buf.byteOffset + buf.length);
-  const make = { '<f4': () => new Float32Array(bytes), '<f8': () => Float32Array.from(new Float64Array(bytes)),
-    '<i8': () => new BigInt64Array(bytes) }[descr];
-  if (!make) throw new Error(`${file}: dtype ${descr} not handled`);
-  return { shape, data: make() };
-}
-
-function writeNpy(file, shape, data) {
-  const int = data instanceof Int32Array || data instanceof BigInt64Array;
-  const dims = shape.length === 1 ? `${shape[0]},` : shape.join(', ');
-  let header = `{'descr': '${int ? '<i8' : '<f4'}', 'fortran_order': False, 'shape': (${dims}), }`;
-  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
-  const head = Buffer.alloc(10);
-  head.write('\x93NUMPY', 0, 'latin1');
-  head.writeUInt8(1, 6);
-  head.writeUInt8(0, 7);
-  head.writeUInt16LE(header.length, 8);
-  let body;
-  if (data instanceof Int32Array) body = BigInt64Array.from(data, (v) => BigInt(v));
-  else if (data instanceof BigInt64Array) body = data;
-  else body = Float32Array.from(data);
-  writeFileSync(file, Buffer.concat([head, Buffer.from(header, 'latin1'), Buffer.from(body.buffer, body.byteOffset, body.byteLength)]));
-}
 
 // An input's data in the form the case asks for.
 function present(t, as) {
@@ -89,7 +57,7 @@ function store(c, outputs) {
     const t = outputs[name];
     if (!t) throw new Error(`output '${name}' missing from the result (got ${Object.keys(outputs).join(', ')})`);
     types[name] = t.data.constructor.name;
-    writeNpy(file, t.shape, t.data);
+    writeFileSync(file, npyBytes(t.shape, t.data));
   }
   return types;
 }

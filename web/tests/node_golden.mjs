@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import assert from 'node:assert/strict';
+import { readNpy } from './npy.mjs';
 
 const [modulePath, dataDir, threadsArg = '1'] = process.argv.slice(2);
 const threads = Number(threadsArg);
@@ -16,23 +17,6 @@ const require = createRequire(import.meta.url);
 // or the module itself, whose `ready` resolves once the runtime is up (synchronous compilation).
 const made = require(path.resolve(modulePath))();
 const pk = await (made.ready ?? made);
-
-// Minimal .npy reader: little-endian f4 / f8 / i8, C order (what make_golden.py writes).
-function readNpy(file) {
-  const buf = readFileSync(file);
-  const major = buf[6];
-  const headerLen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
-  const start = (major === 1 ? 10 : 12) + headerLen;
-  const header = buf.toString('latin1', major === 1 ? 10 : 12, start);
-  const descr = /'descr':\s*'([^']+)'/.exec(header)[1];
-  if (/'fortran_order':\s*True/.test(header)) throw new Error(`${file}: fortran order`);
-  const shape = /'shape':\s*\(([^)]*)\)/.exec(header)[1].split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  const bytes = buf.buffer.slice(buf.byteOffset + start, buf.byteOffset + buf.length);
-  const data = { '<f4': () => new Float32Array(bytes), '<f8': () => Float32Array.from(new Float64Array(bytes)),
-    '<i8': () => new BigInt64Array(bytes) }[descr];
-  if (!data) throw new Error(`${file}: dtype ${descr} not handled`);
-  return { shape, data: data() };
-}
 
 function compare(got, want, tol, where) {
   assert.deepEqual(got.shape, want.shape, `${where}: shape`);
