@@ -238,15 +238,18 @@ class PreparedRun {
   // A plain bool, not a val (what the benchmarks time, next to microsecond kernels): false when
   // the run failed, with the marker in error().
   bool run() {
-    const val failed = guarded([&] {
-      // Let go of the last run's outputs first: the engine then writes into their buffers
-      // again instead of allocating new ones (it recycles only buffers no one else holds).
-      outputs_.clear();
-      outputs_ = session().run(inputs_);
-      return val::null();
-    });
-    if (failed.isNull()) return true;
-    error_ = failed;
+    // No embind value on success (each one's destructor is a call out to JS).
+    try {
+      // Into the last run's map: Session::run lets go of its tensors first, so the engine
+      // writes into their buffers again instead of allocating new ones (it recycles only
+      // buffers no one else holds), and keeps its entries (no map nodes or names per run).
+      session().run(inputs_, outputs_);
+      return true;
+    } catch (const poolkit::Error& e) {
+      error_ = error_value(e.what());
+    } catch (const std::exception& e) {
+      error_ = error_value(std::string("internal error: ") + e.what());
+    }
     return false;
   }
   val outputs() const { return guarded([&] { return outputs_to_js(outputs_); }); }

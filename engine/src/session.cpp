@@ -30,7 +30,30 @@ Session::Session(Session&&) noexcept = default;
 Session& Session::operator=(Session&&) noexcept = default;
 
 NamedTensors Session::run(const NamedTensors& inputs) {
-  std::vector<Tensor> ordered;
+  NamedTensors out;
+  run(inputs, out);
+  return out;
+}
+
+void Session::run(const NamedTensors& inputs, NamedTensors& outputs) {
+  // A run of a microsecond op is mostly this bookkeeping (P4 is 6 us in the browser): the
+  // ordered inputs and the results go through vectors kept across runs, and |outputs| keeps its
+  // map entries when they already name the graph's outputs. Tensors are dropped from both
+  // vectors whatever happens: the caller's tensors are not kept past the run.
+  struct Release {
+    std::vector<Tensor>& a;
+    std::vector<Tensor>& b;
+    NamedTensors& outputs;
+    bool done = false;
+    ~Release() {
+      a.clear();
+      b.clear();
+      if (!done) outputs.clear();  // failed: no half-filled map
+    }
+  } release{ordered_, results_, outputs};
+  // Drop the last run's outputs first, so that the backend may write into their buffers again.
+  for (auto& [_, t] : outputs) t = Tensor();
+  ordered_.clear();
   for (ValueId id : graph_.inputs()) {
     const Value& v = graph_.value(id);
     const auto it = inputs.find(v.name);
@@ -43,20 +66,30 @@ NamedTensors Session::run(const NamedTensors& inputs) {
     if (t.shape() != v.shape) {
       fail_bad_input("input '" + v.name + "' has shape " + t.shape().str() + ", the graph declares " + v.shape.str());
     }
-    ordered.push_back(t);
+    ordered_.push_back(t);
   }
-  for (const auto& [name, _] : inputs) {
-    const auto id = graph_.find(name);
-    if (!id || graph_.value(*id).source != Value::Source::input) {
-      std::string known;
-      for (ValueId i : graph_.inputs()) known += (known.empty() ? "" : ", ") + graph_.value(i).name;
-      fail_bad_input("unknown input '" + name + "' (graph inputs: " + (known.empty() ? "none" : known) + ")");
+  // Every graph input was found above (names are unique): only a larger map can name another.
+  if (inputs.size() != graph_.inputs().size()) {
+    for (const auto& [name, _] : inputs) {
+      const auto id = graph_.find(name);
+      if (!id || graph_.value(*id).source != Value::Source::input) {
+        std::string known;
+        for (ValueId i : graph_.inputs()) known += (known.empty() ? "" : ", ") + graph_.value(i).name;
+        fail_bad_input("unknown input '" + name + "' (graph inputs: " + (known.empty() ? "none" : known) + ")");
+      }
     }
   }
-  std::vector<Tensor> results = executable_->run(ordered);
-  NamedTensors out;
-  for (size_t i = 0; i < results.size(); ++i) out.emplace(graph_.value(graph_.outputs()[i]).name, std::move(results[i]));
-  return out;
+  const std::vector<ValueId>& names = graph_.outputs();
+  bool same_names = outputs.size() == names.size();  // a graph may list an output twice: then rebuild
+  for (ValueId id : names) same_names = same_names && outputs.count(graph_.value(id).name) == 1;
+  executable_->run_into(ordered_, results_);
+  if (!same_names) {
+    outputs.clear();
+    for (size_t i = 0; i < results_.size(); ++i) outputs.emplace(graph_.value(names[i]).name, std::move(results_[i]));
+  } else {
+    for (size_t i = 0; i < results_.size(); ++i) outputs.find(graph_.value(names[i]).name)->second = std::move(results_[i]);
+  }
+  release.done = true;
 }
 
 std::vector<KernelChoice> Session::kernels() const { return executable_->kernels(); }

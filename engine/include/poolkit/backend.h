@@ -58,6 +58,9 @@ class Executable {
   virtual ~Executable() = default;
   // |inputs| in graph.inputs() order; returns tensors in graph.outputs() order.
   virtual std::vector<Tensor> run(const std::vector<Tensor>& inputs) = 0;
+  // The same into |outputs| (resized to the graph's output count), so a caller that runs again
+  // and again reuses one vector; backends whose run allocates nothing else per run override it.
+  virtual void run_into(const std::vector<Tensor>& inputs, std::vector<Tensor>& outputs) { outputs = run(inputs); }
   // The kernel of each node: planned, then after a run the one that ran (the cpu backend runs
   // a direct conv instead of its planned Winograd on NaN/inf data).
   virtual std::vector<KernelChoice> kernels() const = 0;

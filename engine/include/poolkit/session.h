@@ -38,6 +38,11 @@ class Session {
   // |inputs| must name every graph input exactly once with the declared shape and dtype;
   // returns every graph output by name.
   NamedTensors run(const NamedTensors& inputs);
+  // The same, into |outputs|, reusing its entries when it already holds exactly the graph's
+  // outputs (a caller that runs again and again, as the browser's PreparedRun: no map nodes or
+  // names allocated per run). Its tensors are dropped before the run, so a backend may recycle
+  // their buffers; on failure |outputs| is left empty.
+  void run(const NamedTensors& inputs, NamedTensors& outputs);
 
   const Graph& graph() const { return graph_; }
   std::string_view backend_name() const { return backend_name_; }
@@ -49,6 +54,8 @@ class Session {
   Graph graph_;
   std::string backend_name_;
   std::unique_ptr<Executable> executable_;
+  // Reused by run() (capacity only: emptied after every run, they hold no tensor between runs).
+  std::vector<Tensor> ordered_, results_;
 };
 
 }  // namespace poolkit

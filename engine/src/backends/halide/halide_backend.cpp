@@ -27,6 +27,12 @@ class CpuExecutable final : public Executable {
   }
 
   std::vector<Tensor> run(const std::vector<Tensor>& inputs) override {
+    std::vector<Tensor> results;
+    run_into(inputs, results);
+    return results;
+  }
+
+  void run_into(const std::vector<Tensor>& inputs, std::vector<Tensor>& results) override {
     // One table across runs (a run of a microsecond op is mostly bookkeeping: P4 is 5 us): the
     // constants sit in it from the constructor, node values stay from the last run and are
     // recycled when the caller has let go of them — memory-bound kernels otherwise pay for page
@@ -69,10 +75,8 @@ class CpuExecutable final : public Executable {
                           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count()});
       }
     }
-    std::vector<Tensor> results;
-    results.reserve(graph_.outputs().size());
+    results.clear();
     for (ValueId id : graph_.outputs()) results.push_back(values[static_cast<size_t>(id)]);
-    return results;
   }
 
   std::vector<KernelChoice> kernels() const override {
