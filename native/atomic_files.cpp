@@ -34,6 +34,7 @@ std::string write_and_close(std::FILE* f, const std::vector<std::string_view>& p
   bool wrote = true;
   int write_errno = 0;
   for (std::string_view piece : pieces) {
+    if (piece.empty()) continue;  // an empty view's data() may be null, which fwrite must not get
     if (std::fwrite(piece.data(), 1, piece.size(), f) != piece.size()) {
       wrote = false;
       write_errno = errno;

@@ -6,15 +6,11 @@
 #include <algorithm>
 
 #include "poolkit/poolkit.h"
+#include "support/backends.h"
 
 using namespace poolkit;
 
 namespace {
-
-bool has_backend(const std::string& name) {
-  const auto names = backend_names();
-  return std::find(names.begin(), names.end(), name) != names.end();
-}
 
 std::map<std::string, std::string> kernels_of(const Session& s) {
   std::map<std::string, std::string> out;
