@@ -65,6 +65,13 @@ void check_backend(const std::string& backend_name, const Graph& graph, const Na
   }
 }
 
+// |graph| on the reference backend, then on every backend under test against that.
+void check_against_reference(const std::vector<std::string>& backends, const Graph& graph, const NamedTensors& inputs,
+                             const std::string& description) {
+  const NamedTensors want = Session(graph, "reference").run(inputs);
+  for (const auto& b : backends) check_backend(b, graph, inputs, want, description);
+}
+
 // Normal(0, scale) data with a NaN, a +inf and a -inf each at |special_rate| (0: finite data).
 Tensor random_tensor(std::mt19937& rng, const Shape& s, float special_rate, float scale) {
   std::normal_distribution<float> normal(0.0f, 1.0f);
@@ -163,8 +170,7 @@ TEST_CASE("conformance: baked-in pooling windows over widths around the vector w
                                     : gg.add("y", MaxPool2dAttrs{{k, k}, Pair{2, 2}, {pad, pad}, {dil, dil}, ceil, false}, {in});
               for (ValueId o : outs) gg.output(o);
               NamedTensors inputs{{"x", x}};
-              const NamedTensors want = Session(gg, "reference").run(inputs);
-              for (const auto& b : backends) check_backend(b, gg, inputs, want, gg.to_json());
+              check_against_reference(backends, gg, inputs, gg.to_json());
             }
           }
         }
@@ -187,8 +193,7 @@ TEST_CASE("conformance: global average pooling over channel counts and plane siz
       const ValueId in = gg.input("x", xs);
       for (ValueId o : gg.add("y", GlobalAvgPoolAttrs{}, {in})) gg.output(o);
       NamedTensors inputs{{"x", random_tensor(rng, xs, c % 2 ? 0.01f : 0.0f, 3.0f)}};
-      const NamedTensors want = Session(gg, "reference").run(inputs);
-      for (const auto& b : backends) check_backend(b, gg, inputs, want, gg.to_json());
+      check_against_reference(backends, gg, inputs, gg.to_json());
     }
   }
 }
@@ -229,16 +234,14 @@ TEST_CASE("conformance: Lp pooling keeps NaN and infinities at every p", "[confo
         Graph g;
         const ValueId in = g.input("x", xs);
         g.output(g.add("y", GlobalLpPoolAttrs{p}, {in})[0]);
-        const NamedTensors want = Session(g, "reference").run(inputs);
-        for (const auto& b : backends) check_backend(b, g, inputs, want, g.to_json());
+        check_against_reference(backends, g, inputs, g.to_json());
       }
       {
         Graph g;
         const ValueId in = g.input("x", xs);
         const int64_t kw = std::min<int64_t>(w, 3);
         g.output(g.add("y", LpPool2dAttrs{p, {3, kw}, std::nullopt, false}, {in})[0]);
-        const NamedTensors want = Session(g, "reference").run(inputs);
-        for (const auto& b : backends) check_backend(b, g, inputs, want, g.to_json());
+        check_against_reference(backends, g, inputs, g.to_json());
       }
     }
   }
@@ -258,8 +261,7 @@ TEST_CASE("conformance: relu over sizes around the vector and task widths", "[co
     Tensor x = random_tensor(rng, xs, 0.01f, 1.0f);
     if (n > 2) x.data<float>()[1] = -0.0f;
     NamedTensors inputs{{"x", x}};
-    const NamedTensors want = Session(gg, "reference").run(inputs);
-    for (const auto& b : backends) check_backend(b, gg, inputs, want, "relu on " + xs.str());
+    check_against_reference(backends, gg, inputs, "relu on " + xs.str());
   }
 }
 
@@ -289,8 +291,7 @@ TEST_CASE("conformance: max pooling with indices over windows that tile the inpu
   };
   const auto check = [&](Graph& gg, const Tensor& x) {
     NamedTensors inputs{{"x", x}};
-    const NamedTensors want = Session(gg, "reference").run(inputs);
-    for (const auto& b : backends) check_backend(b, gg, inputs, want, gg.to_json());
+    check_against_reference(backends, gg, inputs, gg.to_json());
   };
   for (int64_t kh : {1, 2, 3, 8}) {
     for (int64_t kw : {2, 3, 4, 5, 8}) {
@@ -371,8 +372,7 @@ TEST_CASE("conformance: conv kernels over shapes around their register blocks", 
       NamedTensors inputs{{"x", random_tensor({c.n, c.cin, c.h, c.w}, c.specials, 1.0f)},
                           {"w", random_tensor({c.cout, c.cin, c.k, c.k}, false, he)},
                           {"b", random_tensor({c.cout}, false, 1.0f)}};
-      const NamedTensors want = Session(g, "reference").run(inputs);
-      for (const auto& be : backends) check_backend(be, g, inputs, want, g.to_json());
+      check_against_reference(backends, g, inputs, g.to_json());
     }
   }
 }
@@ -389,8 +389,7 @@ TEST_CASE("conformance: the benchmark shapes and odd larger ones", "[conformance
     return ::random_tensor(rng, s, specials ? 0.01f : 0.0f, scale);
   };
   const auto check = [&](const Graph& g, const NamedTensors& inputs) {
-    const NamedTensors want = Session(g, "reference").run(inputs);
-    for (const auto& b : backends) check_backend(b, g, inputs, want, g.to_json());
+    check_against_reference(backends, g, inputs, g.to_json());
   };
   // P1 / P3 (2x2/s2) and P2 (3x3/s2/p1), then odd sizes above them.
   for (const Shape& xs : {Shape{1, 64, 224, 224}, Shape{1, 65, 227, 230}, Shape{1, 64, 112, 112}, Shape{2, 64, 113, 117}}) {
