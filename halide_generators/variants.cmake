@@ -51,26 +51,15 @@ poolkit_halide_variant(ID max_pool2d__generic__v16_r8 GENERATOR pool2d
   PARAMS op=max vector_width=16 rows_per_task=8)
 poolkit_halide_variant(ID max_pool2d__generic__v8_r4 GENERATOR pool2d
   PARAMS op=max vector_width=8 rows_per_task=4)
-# Autoscheduled rows (AUTOSCHEDULER; native only, never the planner's default: they run on request,
-# --variant or a tuned table): Halide's three autoschedulers on the direct algorithm (the one the
-# _k2s2__v16_r8 / _k3s2__v16_r8 rows schedule by hand), planning for the benchmark shapes (P1,
+# Autoscheduled rows (poolkit_halide_autoscheduled: one row per autoscheduler; native only, never
+# the planner's default: they run on request, --variant or a tuned table): Halide's three
+# autoschedulers on the direct algorithm (the one the _k2s2__v16_r8 / _k3s2__v16_r8 rows schedule
+# by hand), planning for the benchmark shapes (P1,
 # P2: estimate_size/estimate_pad). Compared in native/bench/RESULTS.md (scripts/bench_autoschedule.sh).
-poolkit_halide_variant(ID max_pool2d__k2s2__adams2019 GENERATOR pool2d AUTOSCHEDULER Halide::Adams2019
+poolkit_halide_autoscheduled(PREFIX max_pool2d__k2s2 GENERATOR pool2d
   PARAMS op=max kernel_h=2 kernel_w=2 stride_h=2 stride_w=2
   MIN_OUTPUT 112 112 64)
-poolkit_halide_variant(ID max_pool2d__k2s2__mullapudi2016 GENERATOR pool2d AUTOSCHEDULER Halide::Mullapudi2016
-  PARAMS op=max kernel_h=2 kernel_w=2 stride_h=2 stride_w=2
-  MIN_OUTPUT 112 112 64)
-poolkit_halide_variant(ID max_pool2d__k2s2__li2018 GENERATOR pool2d AUTOSCHEDULER Halide::Li2018
-  PARAMS op=max kernel_h=2 kernel_w=2 stride_h=2 stride_w=2
-  MIN_OUTPUT 112 112 64)
-poolkit_halide_variant(ID max_pool2d__k3s2__adams2019 GENERATOR pool2d AUTOSCHEDULER Halide::Adams2019
-  PARAMS op=max kernel_h=3 kernel_w=3 stride_h=2 stride_w=2 estimate_size=112 estimate_pad=1
-  MIN_OUTPUT 56 56 64)
-poolkit_halide_variant(ID max_pool2d__k3s2__mullapudi2016 GENERATOR pool2d AUTOSCHEDULER Halide::Mullapudi2016
-  PARAMS op=max kernel_h=3 kernel_w=3 stride_h=2 stride_w=2 estimate_size=112 estimate_pad=1
-  MIN_OUTPUT 56 56 64)
-poolkit_halide_variant(ID max_pool2d__k3s2__li2018 GENERATOR pool2d AUTOSCHEDULER Halide::Li2018
+poolkit_halide_autoscheduled(PREFIX max_pool2d__k3s2 GENERATOR pool2d
   PARAMS op=max kernel_h=3 kernel_w=3 stride_h=2 stride_w=2 estimate_size=112 estimate_pad=1
   MIN_OUTPUT 56 56 64)
 
@@ -103,13 +92,7 @@ poolkit_halide_variant(ID avg_pool2d__k2s2__v16_r8 GENERATOR pool2d
 poolkit_halide_variant(ID avg_pool2d__generic__v16_r8 GENERATOR pool2d
   PARAMS op=avg vector_width=16 rows_per_task=8)
 # Autoscheduled (see the max_pool2d rows): P3's shape.
-poolkit_halide_variant(ID avg_pool2d__k2s2__adams2019 GENERATOR pool2d AUTOSCHEDULER Halide::Adams2019
-  PARAMS op=avg kernel_h=2 kernel_w=2 stride_h=2 stride_w=2
-  MIN_OUTPUT 112 112 64)
-poolkit_halide_variant(ID avg_pool2d__k2s2__mullapudi2016 GENERATOR pool2d AUTOSCHEDULER Halide::Mullapudi2016
-  PARAMS op=avg kernel_h=2 kernel_w=2 stride_h=2 stride_w=2
-  MIN_OUTPUT 112 112 64)
-poolkit_halide_variant(ID avg_pool2d__k2s2__li2018 GENERATOR pool2d AUTOSCHEDULER Halide::Li2018
+poolkit_halide_autoscheduled(PREFIX avg_pool2d__k2s2 GENERATOR pool2d
   PARAMS op=avg kernel_h=2 kernel_w=2 stride_h=2 stride_w=2
   MIN_OUTPUT 112 112 64)
 
@@ -164,13 +147,7 @@ poolkit_halide_variant(ID conv2d__k3__v16_co8_r2 GENERATOR conv2d
 poolkit_halide_variant(ID conv2d__generic__v16_co8_r2 GENERATOR conv2d
   PARAMS vector_width=16 co_block=8 row_block=2)
 # Autoscheduled (see the max_pool2d rows): the direct algorithm, C1's shape (the generator's estimates).
-poolkit_halide_variant(ID conv2d__k3__adams2019 GENERATOR conv2d AUTOSCHEDULER Halide::Adams2019
-  PARAMS kernel=3
-  MIN_OUTPUT 56 56 64)
-poolkit_halide_variant(ID conv2d__k3__mullapudi2016 GENERATOR conv2d AUTOSCHEDULER Halide::Mullapudi2016
-  PARAMS kernel=3
-  MIN_OUTPUT 56 56 64)
-poolkit_halide_variant(ID conv2d__k3__li2018 GENERATOR conv2d AUTOSCHEDULER Halide::Li2018
+poolkit_halide_autoscheduled(PREFIX conv2d__k3 GENERATOR conv2d
   PARAMS kernel=3
   MIN_OUTPUT 56 56 64)
 poolkit_halide_variant(ID conv2d_relu__k3__winograd_v16_co16_b4 GENERATOR conv2d
@@ -209,14 +186,8 @@ poolkit_halide_variant(ID conv2d_relu_max_pool2d__generic__v16_co8 GENERATOR con
   PARAMS vector_width=16 co_block=8 rows_per_task=4)
 # Autoscheduled (see the max_pool2d rows): the direct fused algorithm (window baked in, as the
 # _k3p2__v16_co4 / _v8_co8 rows), F1's shape (the generator's estimates).
-poolkit_halide_variant(ID conv2d_relu_max_pool2d__k3p2__adams2019 GENERATOR conv2d_relu_max_pool2d
-  AUTOSCHEDULER Halide::Adams2019 PARAMS kernel=3 pool_kernel=2
-  MIN_OUTPUT 56 56 64)
-poolkit_halide_variant(ID conv2d_relu_max_pool2d__k3p2__mullapudi2016 GENERATOR conv2d_relu_max_pool2d
-  AUTOSCHEDULER Halide::Mullapudi2016 PARAMS kernel=3 pool_kernel=2
-  MIN_OUTPUT 56 56 64)
-poolkit_halide_variant(ID conv2d_relu_max_pool2d__k3p2__li2018 GENERATOR conv2d_relu_max_pool2d
-  AUTOSCHEDULER Halide::Li2018 PARAMS kernel=3 pool_kernel=2
+poolkit_halide_autoscheduled(PREFIX conv2d_relu_max_pool2d__k3p2 GENERATOR conv2d_relu_max_pool2d
+  PARAMS kernel=3 pool_kernel=2
   MIN_OUTPUT 56 56 64)
 
 # ---- elementwise -------------------------------------------------------------------------------
